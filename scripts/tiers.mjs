@@ -1,0 +1,18 @@
+// The test tiers, cheapest first. Each tier is a mocha run over compiled tests in out/test/<dir>.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root } from './ensure.mjs';
+
+function mocha(dir, extra = []) {
+  return () =>
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'mocha'),
+      ['--recursive', '--reporter', 'dot', ...extra, join(root, 'out', 'test', dir)],
+      { cwd: root, stdio: 'inherit' },
+    );
+}
+
+export const tiers = [
+  { name: 'unit', run: mocha('unit') },
+  { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
+];
