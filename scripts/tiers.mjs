@@ -14,5 +14,4 @@ function mocha(dir, extra = []) {
 
 export const tiers = [
   { name: 'unit', run: mocha('unit') },
-  { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
 ];
