@@ -1,0 +1,137 @@
+import type { CheckNode, CheckToken, EnforcedRule, Span } from './checkTypes';
+
+/**
+ * oslo.policy's `ParseState`: a greedy shift-reduce over the token stream. Reproduced step by
+ * step, because the tree's shape matters: oslo.policy compares rules by their canonical string
+ * (`str(check)`), and the greedy reductions merge operands in ways a textbook parser would not
+ * (`a or (b and c) and d` becomes `(a or (b and c and d))`).
+ */
+type StackType = '(' | ')' | 'and' | 'or' | 'not' | 'string' | 'check' | 'and_expr' | 'or_expr';
+
+/** A mutable And/Or under construction: oslo.policy extends these lists in place. */
+interface Junction {
+  readonly type: 'and' | 'or';
+  operands: Built[];
+  start: number;
+  end: number;
+}
+type Built = CheckNode | Junction;
+
+type StackValue = Built | string;
+
+interface Entry {
+  readonly type: StackType;
+  readonly value: StackValue;
+  /** Source span of the entry, used for plain-string results. */
+  readonly span: Span;
+}
+
+export interface Reduction {
+  readonly rule: EnforcedRule | null;
+  /**
+   * The most reductions one shift triggered: oslo.policy's `reduce` calls itself after each,
+   * so this is its recursion depth (a long `not not ... x` chain hits Python's limit).
+   */
+  readonly deepestChain: number;
+}
+
+export function reduceLikeOslo(tokens: readonly CheckToken[]): Reduction {
+  const stack: Entry[] = [];
+  let deepestChain = 0;
+  for (const token of tokens) {
+    const value: StackValue = token.type === 'check' ? token.check! : token.text;
+    stack.push({ type: token.type, value, span: token.span });
+    deepestChain = Math.max(deepestChain, reduce(stack));
+  }
+  if (stack.length !== 1) return { rule: null, deepestChain };
+  const only = stack[0];
+  if (typeof only.value === 'string') {
+    return { rule: { type: 'plain-string', value: only.value, span: only.span }, deepestChain };
+  }
+  return { rule: { type: 'tree', tree: freeze(only.value) }, deepestChain };
+}
+
+function tail(stack: Entry[], ...types: StackType[]): boolean {
+  if (stack.length < types.length) return false;
+  const offset = stack.length - types.length;
+  for (let index = 0; index < types.length; index++) {
+    if (stack[offset + index].type !== types[index]) return false;
+  }
+  return true;
+}
+
+function replaceTail(stack: Entry[], count: number, type: StackType, value: Built): void {
+  const span = { start: stack[stack.length - count].span.start, end: stack[stack.length - 1].span.end };
+  stack.length -= count;
+  stack.push({ type, value, span });
+}
+
+function built(entry: Entry): Built {
+  return entry.value as Built;
+}
+
+function startOf(node: Built): number {
+  return 'span' in node ? node.span.start : node.start;
+}
+
+function endOf(node: Built): number {
+  return 'span' in node ? node.span.end : node.end;
+}
+
+function junction(type: 'and' | 'or', operands: Built[]): Junction {
+  return { type, operands, start: startOf(operands[0]), end: endOf(operands[operands.length - 1]) };
+}
+
+function isJunction(node: Built, type: 'and' | 'or'): node is Junction {
+  return node.type === type && !('span' in node);
+}
+
+/** The reducers in oslo.policy's order; after each reduction the search starts again. Returns the count. */
+function reduce(stack: Entry[]): number {
+  for (let count = 0; ; count++) {
+    const n = stack.length;
+    if (
+      tail(stack, '(', 'check', ')') ||
+      tail(stack, '(', 'and_expr', ')') ||
+      tail(stack, '(', 'or_expr', ')')
+    ) {
+      replaceTail(stack, 3, 'check', built(stack[n - 2]));
+    } else if (tail(stack, 'check', 'and', 'check')) {
+      replaceTail(stack, 3, 'and_expr', junction('and', [built(stack[n - 3]), built(stack[n - 1])]));
+    } else if (tail(stack, 'or_expr', 'and', 'check')) {
+      // `A or B and C`: pop B from the Or; if B is an And (even a parenthesised one), extend it.
+      const or = built(stack[n - 3]) as Junction;
+      const last = or.operands.pop()!;
+      const check = built(stack[n - 1]);
+      const and = isJunction(last, 'and') ? extend(last, check) : junction('and', [last, check]);
+      replaceTail(stack, 3, 'or_expr', extend(or, and));
+    } else if (tail(stack, 'and_expr', 'and', 'check')) {
+      replaceTail(stack, 3, 'and_expr', extend(built(stack[n - 3]) as Junction, built(stack[n - 1])));
+    } else if (tail(stack, 'check', 'or', 'check') || tail(stack, 'and_expr', 'or', 'check')) {
+      replaceTail(stack, 3, 'or_expr', junction('or', [built(stack[n - 3]), built(stack[n - 1])]));
+    } else if (tail(stack, 'or_expr', 'or', 'check')) {
+      replaceTail(stack, 3, 'or_expr', extend(built(stack[n - 3]) as Junction, built(stack[n - 1])));
+    } else if (tail(stack, 'not', 'check')) {
+      const operand = built(stack[n - 1]);
+      const start = stack[n - 2].span.start;
+      const node: Built = { type: 'not', span: { start, end: endOf(operand) }, operand: freeze(operand) };
+      replaceTail(stack, 2, 'check', node);
+    } else {
+      return count;
+    }
+  }
+}
+
+function extend(target: Junction, operand: Built): Junction {
+  target.operands.push(operand);
+  target.end = Math.max(target.end, endOf(operand));
+  return target;
+}
+
+/** Turns the mutable junctions into immutable nodes once parsing is done. */
+function freeze(node: Built): CheckNode {
+  if ('span' in node) return node;
+  const operands = node.operands.map(freeze);
+  const span = { start: node.start, end: node.end };
+  return node.type === 'and' ? { type: 'and', span, operands } : { type: 'or', span, operands };
+}

@@ -1,0 +1,60 @@
+import { jsonToPy, parseJsonLocated } from '../python/pyJson';
+import { pyTruthy } from '../python/pyTruth';
+import { pyTypeName } from '../python/pyValue';
+import type { LoadBehaviour, PolicyDocument, SyntaxProblem } from './documentTypes';
+import { jsonEntries } from './jsonDocument';
+import { readYaml, YamlPieceCache } from './yamlDocument';
+
+/**
+ * Reads a policy file as oslo.policy's `parse_file_contents` does: `json.loads` first, and
+ * when that fails, `yaml.safe_load`; then `parsed or {}` and `.items()`. Never throws: a broken
+ * file yields what could be read, its problems, and what loading it would do to the service.
+ */
+export function readPolicyDocument(text: string, cache?: YamlPieceCache): PolicyDocument {
+  const json = looksLikeJson(text) ? parseJsonLocated(text) : null;
+  if (json?.ok) {
+    const root = json.root;
+    const problems: SyntaxProblem[] = [];
+    let load: LoadBehaviour = { kind: 'loads' };
+    if (root.kind !== 'object') {
+      const value = jsonToPy(root);
+      if (pyTruthy(value)) {
+        const span = { start: root.start, end: root.end };
+        const message = `'${pyTypeName(value)}' object has no attribute 'items'`;
+        load = { kind: 'raises', exception: 'AttributeError', message, span };
+        problems.push({
+          span,
+          message: `The file is not a mapping of rule names to rules (oslo.policy raises AttributeError: ${message}).`,
+          severity: 'error',
+          code: 'not-a-mapping',
+        });
+      }
+    }
+    return { text, format: 'json', entries: jsonEntries(text, root), problems, load, comments: [] };
+  }
+  const yaml = readYaml(text, cache);
+  const problems = [...yaml.problems];
+  if (json && !json.ok && yaml.load.kind === 'raises') {
+    // A file meant as JSON: the JSON error says more than the YAML one it falls back to.
+    const at = Math.min(json.error.offset, text.length);
+    problems.unshift({
+      span: { start: at, end: Math.min(at + 1, text.length) },
+      message: `Invalid JSON: ${json.error.message}. oslo.policy then tries YAML, which fails too.`,
+      severity: 'error',
+      code: 'json-syntax',
+    });
+  }
+  const comments = yaml.comments.map(([start, end]) => ({
+    span: { start, end },
+    text: text.slice(start, end),
+  }));
+  return { text, format: 'yaml', entries: yaml.entries, problems, load: yaml.load, comments };
+}
+
+/** JSON values start with one of these after JSON whitespace; anything else cannot be JSON. */
+function looksLikeJson(text: string): boolean {
+  const match = /^[ \t\n\r]*(.)/s.exec(text);
+  return match !== null && '{["-0123456789tfnNI'.includes(match[1]);
+}
+
+export { YamlPieceCache };

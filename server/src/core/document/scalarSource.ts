@@ -1,0 +1,203 @@
+import type { OffsetMap } from '../check/checkTokenizer';
+
+/**
+ * A scalar's value with, for every index of the value, the document offset it came from, so a
+ * problem inside a check string can be shown exactly where it is written, even through
+ * escapes (`\x41`), doubled quotes (`''`) and folded lines.
+ */
+export interface DecodedScalar {
+  readonly text: string;
+  readonly toDoc: OffsetMap;
+  readonly exact: boolean;
+}
+
+/** A value that is a verbatim slice of the document. */
+export function verbatim(text: string, start: number): DecodedScalar {
+  return { text, toDoc: (index) => start + index, exact: true };
+}
+
+class OffsetBuilder {
+  readonly chars: string[] = [];
+  readonly offsets: number[] = [];
+
+  push(text: string, offset: number): void {
+    this.chars.push(text);
+    for (let index = 0; index < text.length; index++) this.offsets.push(offset);
+  }
+
+  finish(end: number): DecodedScalar {
+    const text = this.chars.join('');
+    const offsets = this.offsets;
+    return { text, toDoc: (index) => (index < offsets.length ? offsets[index] : end), exact: true };
+  }
+}
+
+/** When our decoding disagrees with the YAML library's value, keep its value with coarse offsets. */
+export function approximate(text: string, start: number, end: number): DecodedScalar {
+  return { text, toDoc: (index) => Math.min(start + index, end), exact: false };
+}
+
+const isBlank = (char: string): boolean => char === ' ' || char === '\t';
+
+/**
+ * Folding of multi-line flow scalars: a line break and the whitespace around it become one
+ * space, or n-1 newlines when n line breaks are in a row.
+ */
+function foldBreak(raw: string, index: number, builder: OffsetBuilder, base: number): number {
+  // `index` is at a line break; trailing blanks before it were already dropped by the caller.
+  let breaks = 0;
+  let cursor = index;
+  while (cursor < raw.length) {
+    if (raw[cursor] === '\r' && raw[cursor + 1] === '\n') cursor += 2;
+    else if (raw[cursor] === '\n' || raw[cursor] === '\r') cursor += 1;
+    else break;
+    breaks++;
+    while (cursor < raw.length && isBlank(raw[cursor])) cursor++;
+  }
+  builder.push(breaks === 1 ? ' ' : '\n'.repeat(breaks - 1), base + index);
+  return cursor;
+}
+
+function dropTrailingBlanks(builder: OffsetBuilder): void {
+  while (builder.chars.length > 0 && isBlank(builder.chars[builder.chars.length - 1])) {
+    builder.chars.pop();
+    builder.offsets.pop();
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
+};
+const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/** `raw` includes the quotes; `base` is the document offset of the opening quote. */
+export function decodeDoubleQuoted(raw: string, base: number): DecodedScalar | null {
+  const builder = new OffsetBuilder();
+  const end = raw.length - 1;
+  let index = 1;
+  while (index < end) {
+    const char = raw[index];
+    if (char === '\\') {
+      const next = raw[index + 1];
+      if (next === '\n' || next === '\r') {
+        // An escaped line break joins the lines without a space.
+        index += next === '\r' && raw[index + 2] === '\n' ? 3 : 2;
+        while (index < end && isBlank(raw[index])) index++;
+        continue;
+      }
+      if (next in SIMPLE_ESCAPES) {
+        builder.push(SIMPLE_ESCAPES[next], base + index);
+        index += 2;
+        continue;
+      }
+      const width = HEX_ESCAPES[next];
+      if (width === undefined) return null;
+      const hex = raw.slice(index + 2, index + 2 + width);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) return null;
+      builder.push(String.fromCodePoint(parseInt(hex, 16)), base + index);
+      index += 2 + width;
+    } else if (char === '\n' || char === '\r') {
+      dropTrailingBlanks(builder);
+      index = foldBreak(raw, index, builder, base);
+    } else {
+      builder.push(char, base + index);
+      index++;
+    }
+  }
+  return builder.finish(base + raw.length - 1);
+}
+
+export function decodeSingleQuoted(raw: string, base: number): DecodedScalar {
+  const builder = new OffsetBuilder();
+  const end = raw.length - 1;
+  let index = 1;
+  while (index < end) {
+    const char = raw[index];
+    if (char === "'" && raw[index + 1] === "'") {
+      builder.push("'", base + index);
+      index += 2;
+    } else if (char === '\n' || char === '\r') {
+      dropTrailingBlanks(builder);
+      index = foldBreak(raw, index, builder, base);
+    } else {
+      builder.push(char, base + index);
+      index++;
+    }
+  }
+  return builder.finish(base + raw.length - 1);
+}
+
+/** A plain scalar's source, without trailing comment; lines fold like quoted ones. */
+export function decodePlain(raw: string, base: number): DecodedScalar {
+  if (!raw.includes('\n') && !raw.includes('\r')) return verbatim(raw.trimEnd(), base);
+  const builder = new OffsetBuilder();
+  let index = 0;
+  while (index < raw.length) {
+    const char = raw[index];
+    if (char === '\n' || char === '\r') {
+      dropTrailingBlanks(builder);
+      index = foldBreak(raw, index, builder, base);
+    } else {
+      builder.push(char, base + index);
+      index++;
+    }
+  }
+  dropTrailingBlanks(builder);
+  return builder.finish(base + raw.length);
+}
+
+/**
+ * Block scalars (`|`, `>`): content lines without their indentation. Folding of `>` has
+ * subtle rules (more-indented lines keep their breaks); the result is checked against the
+ * YAML library's value by the caller, which falls back to approximate offsets on mismatch.
+ */
+export function decodeBlock(raw: string, base: number, folded: boolean): DecodedScalar {
+  const builder = new OffsetBuilder();
+  const headerEnd = raw.indexOf('\n');
+  if (headerEnd < 0) return builder.finish(base + raw.length);
+  const lines: { start: number; text: string }[] = [];
+  let cursor = headerEnd + 1;
+  while (cursor <= raw.length) {
+    let lineEnd = raw.indexOf('\n', cursor);
+    if (lineEnd < 0) lineEnd = raw.length;
+    lines.push({ start: cursor, text: raw.slice(cursor, lineEnd).replace(/\r$/, '') });
+    cursor = lineEnd + 1;
+  }
+  const indent = Math.min(
+    ...lines
+      .filter((line) => line.text.trim().length > 0)
+      .map((line) => line.text.length - line.text.trimStart().length),
+  );
+  lines.forEach((line, number) => {
+    const content = line.text.slice(Math.min(indent, line.text.length));
+    builder.push(content, 0);
+    builder.offsets.splice(builder.offsets.length - content.length, content.length);
+    for (let index = 0; index < content.length; index++)
+      builder.offsets.push(base + line.start + indent + index);
+    if (number < lines.length - 1) {
+      const nextBlank = lines[number + 1].text.trim().length === 0;
+      builder.push(
+        folded && content.length > 0 && !nextBlank ? ' ' : '\n',
+        base + line.start + line.text.length,
+      );
+    }
+  });
+  return builder.finish(base + raw.length);
+}

@@ -1,0 +1,291 @@
+import { CST, Lexer, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import type { Span } from '../check/checkTypes';
+import { pyTruthy } from '../python/pyTruth';
+import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
+import type { LoadBehaviour, PolicyEntry, RuleValue, SyntaxProblem } from './documentTypes';
+import { readPlainScalar } from './pyyamlScalars';
+import { chunkYaml, type Chunk } from './yamlChunks';
+import type { FastLine, FastScalar } from './yamlFastLine';
+import { YamlNodeReader } from './yamlNodes';
+
+/**
+ * Reads a policy file as PyYAML's `safe_load` would, with the `yaml` package doing the parsing.
+ * Ordinary files are read piece by piece (one piece per top-level rule) so that an edit only
+ * re-parses the piece it touched; anything unusual, or any piece with an error, sends the whole
+ * text through the YAML library at once, which is the reference reading.
+ */
+export interface YamlReading {
+  readonly entries: PolicyEntry[];
+  readonly problems: SyntaxProblem[];
+  readonly load: LoadBehaviour;
+  readonly comments: [number, number][];
+}
+
+const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false, stringKeys: false } as const;
+
+/** Parsed YAML pieces keyed by their text, kept across edits of the same document. */
+export class YamlPieceCache {
+  private current = new Map<string, Document>();
+  private previous = new Map<string, Document>();
+
+  get(text: string): Document {
+    let doc = this.current.get(text) ?? this.previous.get(text);
+    if (!doc) doc = parseAllDocuments(text, PARSE_OPTIONS)[0];
+    this.current.set(text, doc);
+    return doc;
+  }
+
+  /** Forget pieces not used since the previous reading (a two-generation cache). */
+  endReading(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCache()): YamlReading {
+  const scannerFailure = pyyamlOnlyFailure(text);
+  const chunked = chunkYaml(text);
+  let reading: YamlReading | null = null;
+  if (!chunked.wholeDocument) reading = readPieces(text, chunked.chunks, chunked.comments, cache);
+  cache.endReading();
+  reading ??= readWhole(text);
+  if (scannerFailure && reading.load.kind !== 'raises') {
+    return {
+      ...reading,
+      load: scannerFailure.load,
+      problems: [...reading.problems, scannerFailure.problem],
+    };
+  }
+  return reading;
+}
+
+/** Null when a piece has a problem: the caller then reads the whole text. */
+function readPieces(
+  text: string,
+  chunks: readonly Chunk[],
+  comments: [number, number][],
+  cache: YamlPieceCache,
+): YamlReading | null {
+  const entries: PolicyEntry[] = [];
+  let load: LoadBehaviour = { kind: 'loads' };
+  for (const chunk of chunks) {
+    if (chunk.kind === 'fast') {
+      const fast = fastEntry(chunk.line);
+      if (fast.failure && load.kind === 'loads') load = fast.failure;
+      entries.push(fast.entry);
+      continue;
+    }
+    const piece = text.slice(chunk.start, chunk.end);
+    const doc = cache.get(piece);
+    if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return null;
+    const reader = new YamlNodeReader(piece, chunk.start, doc);
+    entries.push(...reader.entriesOf(doc.contents));
+    if (load.kind === 'loads') load = readerLoad(reader);
+  }
+  return { entries, problems: [], load, comments };
+}
+
+function readWhole(text: string): YamlReading {
+  const docs = parseAllDocuments(text, PARSE_OPTIONS);
+  const problems: SyntaxProblem[] = [];
+  let load: LoadBehaviour = { kind: 'loads' };
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    for (const error of doc.errors) {
+      const span = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+      const message = error.message.split('\n')[0];
+      problems.push({
+        span,
+        message: `YAML syntax error: ${message}`,
+        severity: 'error',
+        code: 'yaml-syntax',
+      });
+      if (load.kind !== 'raises') load = { kind: 'raises', exception: 'ValueError', message, span };
+    }
+  }
+  if (list.length > 1) {
+    const span = spanOfNode(list[1].contents) ?? { start: 0, end: 0 };
+    const message = 'expected a single document in the stream, but found another document';
+    problems.push({
+      span,
+      message: `${message}: oslo.policy cannot load this file.`,
+      severity: 'error',
+      code: 'yaml-syntax',
+    });
+    if (load.kind !== 'raises') load = { kind: 'raises', exception: 'ValueError', message, span };
+  }
+  const first = list[0] as Document | undefined;
+  if (!first) return { entries: [], problems, load, comments: [] };
+  const reader = new YamlNodeReader(text, 0, first);
+  const contents = first.contents;
+  let entries: PolicyEntry[] = [];
+  if (isMap(contents)) {
+    entries = reader.entriesOf(contents);
+  } else if (contents !== null && load.kind === 'loads') {
+    const value = topLevelValue(reader, contents);
+    if (value && pyTruthy(value)) {
+      const span = spanOfNode(contents) ?? { start: 0, end: text.length };
+      const message = `'${pyTypeName(value)}' object has no attribute 'items'`;
+      load = { kind: 'raises', exception: 'AttributeError', message, span };
+      problems.push({
+        span,
+        message: `The file is not a mapping of rule names to rules (oslo.policy raises AttributeError: ${message}).`,
+        severity: 'error',
+        code: 'not-a-mapping',
+      });
+    }
+  }
+  if (load.kind === 'loads') load = readerLoad(reader);
+  return { entries, problems, load, comments: collectComments(text) };
+}
+
+function topLevelValue(reader: YamlNodeReader, contents: unknown): PyValue | null {
+  if (isScalar(contents)) return reader.scalarValue(contents);
+  if (isSeq(contents)) return { t: 'list', items: contents.items.length > 0 ? [pyStr('')] : [] };
+  return null;
+}
+
+function spanOfNode(node: unknown): Span | null {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? { start: range[0], end: range[1] } : null;
+}
+
+function readerLoad(reader: YamlNodeReader): LoadBehaviour {
+  if (reader.failure) {
+    const { exception, message, span } = reader.failure;
+    return { kind: 'raises', exception: exception === 'KeyError' ? 'KeyError' : 'ValueError', message, span };
+  }
+  if (reader.unpredictable) return { kind: 'unpredictable', ...reader.unpredictable };
+  return { kind: 'loads' };
+}
+
+function fastScalarValue(scalar: FastScalar): { value: PyValue; failure: LoadBehaviour | null } {
+  if (scalar.style !== 'plain') return { value: pyStr(scalar.decoded.text), failure: null };
+  const reading = readPlainScalar(scalar.decoded.text);
+  if (reading.ok) return { value: reading.value, failure: null };
+  return {
+    value: pyStr(scalar.decoded.text),
+    failure: { kind: 'raises', exception: 'ValueError', message: reading.message, span: scalar.span },
+  };
+}
+
+function fastEntry(line: FastLine): { entry: PolicyEntry; failure: LoadBehaviour | null } {
+  const key = fastScalarValue(line.key);
+  let value: RuleValue;
+  let failure = key.failure;
+  if (line.value === null) {
+    const at = { start: line.key.span.end + 1, end: line.key.span.end + 1 };
+    value = { kind: 'other', value: { t: 'none' }, span: at, source: '' };
+  } else {
+    const read = fastScalarValue(line.value);
+    failure ??= read.failure;
+    value =
+      read.value.t === 'str'
+        ? {
+            kind: 'string',
+            text: read.value.v,
+            toDoc: line.value.decoded.toDoc,
+            span: line.value.span,
+            style: line.value.style,
+            exact: line.value.decoded.exact,
+          }
+        : { kind: 'other', value: read.value, span: line.value.span, source: line.value.decoded.text };
+  }
+  const keyValue = key.value;
+  const entry: PolicyEntry = {
+    name: keyValue.t === 'str' ? keyValue.v : null,
+    key: keyValue,
+    keySpan: line.key.span,
+    value,
+    span: { start: line.key.span.start, end: Math.max(line.end, value.span.end) },
+  };
+  return { entry, failure };
+}
+
+/** `#` comments at the start of a line or after a blank, outside quoted scalars (for conversions). */
+function collectComments(text: string): [number, number][] {
+  const comments: [number, number][] = [];
+  if (text.indexOf('#') < 0) return comments;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue;
+    if (CST.tokenType(token) === 'comment') comments.push([offset, offset + token.length]);
+    offset += token.length;
+  }
+  return comments;
+}
+
+const CONTROL_TOKENS = new Set(['\x02', '\x18', '\x1f']);
+// PyYAML's Reader refuses these characters anywhere in the stream.
+const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
+ * Where PyYAML fails but the `yaml` package does not: characters PyYAML's reader refuses, tabs
+ * between tokens or inside plain scalars (PyYAML only skips spaces), and the line breaks of YAML
+ * 1.1 (NEL, LS, PS), which change where lines end in ways we do not model.
+ */
+function pyyamlOnlyFailure(text: string): { load: LoadBehaviour; problem: SyntaxProblem } | null {
+  const bad = NON_PRINTABLE.exec(text);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!;
+    const span = { start: bad.index, end: bad.index + bad[0].length };
+    const hex = code.toString(16).toUpperCase().padStart(4, '0');
+    const message = `unacceptable character #x${hex}: special characters are not allowed`;
+    return {
+      load: { kind: 'raises', exception: 'ValueError', message, span },
+      problem: {
+        span,
+        message: `${message} (PyYAML refuses the whole file).`,
+        severity: 'error',
+        code: 'yaml-character',
+      },
+    };
+  }
+  const tab = text.indexOf('\t') >= 0 ? firstTabBetweenTokens(text) : -1;
+  if (tab >= 0) {
+    const span = { start: tab, end: tab + 1 };
+    const message = "found character '\\t' that cannot start any token";
+    return {
+      load: { kind: 'raises', exception: 'ValueError', message, span },
+      problem: {
+        span,
+        message: `A tab here is a YAML error for PyYAML (${message}): oslo.policy cannot load this file. Use spaces.`,
+        severity: 'error',
+        code: 'yaml-tab',
+      },
+    };
+  }
+  const lineBreak = /[\x85\u2028\u2029]/.exec(text);
+  if (lineBreak) {
+    const span = { start: lineBreak.index, end: lineBreak.index + 1 };
+    const reason = 'PyYAML reads NEL, LS and PS characters as line breaks, which this tool does not model';
+    return {
+      load: { kind: 'unpredictable', reason, span },
+      problem: { span, message: `${reason}.`, severity: 'warning', code: 'yaml-line-break' },
+    };
+  }
+  return null;
+}
+
+function firstTabBetweenTokens(text: string): number {
+  let offset = 0;
+  let afterScalarMarker = false;
+  let inBlockScalar = false;
+  for (const token of new Lexer().lex(text)) {
+    if (CONTROL_TOKENS.has(token)) {
+      afterScalarMarker = token === '\x1f';
+      continue;
+    }
+    const type = CST.tokenType(token);
+    const tab = token.indexOf('\t');
+    if (tab >= 0) {
+      const scalarContent = afterScalarMarker && type !== 'comment';
+      if (scalarContent ? !inBlockScalar : type === 'space') return offset + tab;
+    }
+    if (type === 'block-scalar-header') inBlockScalar = true;
+    else if (afterScalarMarker) inBlockScalar = false;
+    afterScalarMarker = false;
+    offset += token.length;
+  }
+  return -1;
+}

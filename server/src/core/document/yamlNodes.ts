@@ -1,0 +1,232 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
+import type { Span } from '../check/checkTypes';
+import { PY_NONE, pyStr, type PyValue } from '../python/pyValue';
+import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './documentTypes';
+import { readPlainScalar, type ScalarReading } from './pyyamlScalars';
+import {
+  approximate,
+  decodeBlock,
+  decodeDoubleQuoted,
+  decodePlain,
+  decodeSingleQuoted,
+  type DecodedScalar,
+} from './scalarSource';
+
+/**
+ * Reads the YAML library's nodes the way PyYAML's SafeLoader constructs them: plain scalars
+ * typed YAML-1.1 style, explicit tags honoured or refused, mappings kept in order with
+ * duplicates. `base` is the document offset of the parsed text.
+ */
+export interface NodeReadFailure {
+  readonly exception: string;
+  readonly message: string;
+  readonly span: Span;
+}
+
+export class YamlNodeReader {
+  /** The first construction error, if any: PyYAML would raise it and the file fails to load. */
+  failure: NodeReadFailure | null = null;
+  /** Something PyYAML does that we do not model (merge keys, exotic tags). */
+  unpredictable: { reason: string; span: Span } | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly base: number,
+    private readonly doc: Document,
+  ) {}
+
+  span(node: Node | null | undefined): Span {
+    const range = node?.range;
+    if (!range) return { start: this.base, end: this.base };
+    return { start: this.base + range[0], end: this.base + range[1] };
+  }
+
+  entriesOf(mapNode: Node): PolicyEntry[] {
+    const entries: PolicyEntry[] = [];
+    if (!isMap(mapNode)) return entries;
+    for (const pair of mapNode.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = this.deref(pair.key as Node | null);
+      const valueNode = this.deref(pair.value as Node | null);
+      const keySpan = this.span(pair.key as Node | null);
+      const key = this.keyValue(keyNode, keySpan);
+      const value = this.ruleValue(valueNode, keySpan);
+      const end = Math.max(keySpan.end, value.span.end);
+      entries.push({
+        name: key.t === 'str' ? key.v : null,
+        key,
+        keySpan,
+        value,
+        span: { start: keySpan.start, end },
+      });
+    }
+    return entries;
+  }
+
+  private deref(node: Node | null): Node | null {
+    if (node && isAlias(node)) {
+      const target = node.resolve(this.doc);
+      return (target as Node | undefined) ?? null;
+    }
+    return node;
+  }
+
+  private keyValue(node: Node | null, span: Span): PyValue {
+    if (node === null) return PY_NONE;
+    if (isScalar(node)) {
+      if (node.type === 'PLAIN' && node.value === '<<' && !node.tag) {
+        this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
+      }
+      return this.scalarValue(node);
+    }
+    // A sequence or mapping as key: PyYAML's construct_mapping refuses unhashable keys.
+    this.fail('ConstructorError', 'while constructing a mapping: found unhashable key', span);
+    return PY_NONE;
+  }
+
+  ruleValue(node: Node | null, keySpan: Span): RuleValue {
+    if (node === null) {
+      const at = { start: keySpan.end, end: keySpan.end };
+      return { kind: 'other', value: PY_NONE, span: at, source: '' };
+    }
+    const span = this.span(node);
+    if (isScalar(node)) {
+      const value = this.scalarValue(node);
+      if (value.t === 'str') return this.stringValue(node, value.v);
+      return {
+        kind: 'other',
+        value,
+        span,
+        source: this.text.slice(span.start - this.base, span.end - this.base),
+      };
+    }
+    if (isSeq(node) || isMap(node)) return { kind: 'list', items: this.listItems(node, 1), span };
+    return { kind: 'other', value: PY_NONE, span, source: '' };
+  }
+
+  /** A sequence (or a mapping, which oslo.policy iterates by its keys) as the old list form. */
+  private listItems(node: Node, depth: number): ListItem[] {
+    const items: ListItem[] = [];
+    const children: (Node | null)[] = isSeq(node)
+      ? node.items.map((item) => item as Node | null)
+      : isMap(node)
+        ? node.items.map((pair) => (isPair(pair) ? (pair.key as Node | null) : null))
+        : [];
+    for (const raw of children) {
+      const child = this.deref(raw);
+      const span = this.span(raw);
+      if (child === null) {
+        items.push({ kind: 'other', value: PY_NONE, span });
+      } else if (isScalar(child)) {
+        const value = this.scalarValue(child);
+        if (value.t === 'str') items.push({ kind: 'string', value: this.stringValue(child, value.v) });
+        else items.push({ kind: 'other', value, span });
+      } else if (isSeq(child) || isMap(child)) {
+        // oslo.policy only looks two levels deep; deeper collections are single "checks" that
+        // fail closed. Not descending further also defuses alias bombs.
+        items.push(
+          depth < 2
+            ? { kind: 'list', items: this.listItems(child, depth + 1), span }
+            : { kind: 'other', value: { t: 'list', items: [] }, span },
+        );
+      }
+    }
+    return items;
+  }
+
+  private stringValue(node: Scalar, value: string): StringRuleValue {
+    const span = this.span(node);
+    const decoded = this.decode(node, value);
+    const style =
+      node.type === 'QUOTE_DOUBLE'
+        ? 'double'
+        : node.type === 'QUOTE_SINGLE'
+          ? 'single'
+          : node.type === 'PLAIN'
+            ? 'plain'
+            : 'block';
+    return { kind: 'string', text: decoded.text, toDoc: decoded.toDoc, span, style, exact: decoded.exact };
+  }
+
+  private decode(node: Scalar, value: string): DecodedScalar {
+    const range = node.range!;
+    const start = this.base + range[0];
+    const raw = this.text.slice(range[0], range[1]);
+    let decoded: DecodedScalar | null;
+    switch (node.type) {
+      case 'QUOTE_DOUBLE':
+        decoded = decodeDoubleQuoted(raw, start);
+        break;
+      case 'QUOTE_SINGLE':
+        decoded = decodeSingleQuoted(raw, start);
+        break;
+      case 'PLAIN':
+        decoded = decodePlain(raw, start);
+        break;
+      default:
+        decoded = decodeBlock(raw, start, node.type === 'BLOCK_FOLDED');
+    }
+    return decoded && decoded.text === value ? decoded : approximate(value, start, this.base + range[1]);
+  }
+
+  /** PyYAML's construction of a scalar, honouring explicit tags as SafeConstructor does. */
+  scalarValue(node: Scalar): PyValue {
+    // With the failsafe schema every scalar value is a string.
+    const text = typeof node.value === 'string' ? node.value : '';
+    const tag = node.tag;
+    if (!tag || tag === '!') {
+      return node.type === 'PLAIN' && !tag ? this.read(readPlainScalar(text), node) : pyStr(text);
+    }
+    switch (tag) {
+      case 'tag:yaml.org,2002:str':
+        return pyStr(text);
+      case 'tag:yaml.org,2002:null':
+        return PY_NONE;
+      case 'tag:yaml.org,2002:bool': {
+        const lowered = text.toLowerCase();
+        if (['yes', 'true', 'on'].includes(lowered)) return { t: 'bool', v: true };
+        if (['no', 'false', 'off'].includes(lowered)) return { t: 'bool', v: false };
+        this.fail('KeyError', `'${lowered}'`, this.span(node));
+        return PY_NONE;
+      }
+      case 'tag:yaml.org,2002:int':
+      case 'tag:yaml.org,2002:float':
+      case 'tag:yaml.org,2002:timestamp': {
+        const reading = readPlainScalar(text);
+        const expected = tag.slice('tag:yaml.org,2002:'.length);
+        const got = reading.ok ? reading.value.t : null;
+        const fits = got === expected || (expected === 'timestamp' && got === 'opaque');
+        if (reading.ok && !fits) {
+          this.markUnpredictable(`the explicit tag !!${expected} on '${text}'`, this.span(node));
+          return pyStr(text);
+        }
+        return this.read(reading, node);
+      }
+      default:
+        if (/^tag:yaml\.org,2002:(binary|set|omap|pairs|seq|map)$/.test(tag)) {
+          this.markUnpredictable(`the explicit tag ${tag}`, this.span(node));
+          return pyStr(text);
+        }
+        this.fail(
+          'ConstructorError',
+          `could not determine a constructor for the tag '${tag}'`,
+          this.span(node),
+        );
+        return pyStr(text);
+    }
+  }
+
+  private read(reading: ScalarReading, node: Scalar): PyValue {
+    if (reading.ok) return reading.value;
+    this.fail(reading.exception, reading.message, this.span(node));
+    return pyStr(String(node.value));
+  }
+
+  private fail(exception: string, message: string, span: Span): void {
+    this.failure ??= { exception, message, span };
+  }
+
+  private markUnpredictable(reason: string, span: Span): void {
+    this.unpredictable ??= { reason, span };
+  }
+}
