@@ -14,4 +14,5 @@ function mocha(dir, extra = []) {
 
 export const tiers = [
   { name: 'unit', run: mocha('unit') },
+  { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
 ];

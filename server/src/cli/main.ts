@@ -1,0 +1,46 @@
+import { UsageError } from './args';
+import { checkCommand, CHECK_USAGE } from './checkCommand';
+import { evalCommand, EVAL_USAGE } from './evalCommand';
+
+const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => void) => number> = {
+  eval: evalCommand,
+  check: checkCommand,
+};
+
+const USAGE = ['usage:', `  ${EVAL_USAGE}`, `  ${CHECK_USAGE}`].join('\n');
+
+function main(argv: readonly string[]): number {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`os-policy: unknown command '${command}'\n${USAGE}\n`);
+    return 2;
+  }
+  const chunks: string[] = [];
+  const out = (line: string): void => {
+    chunks.push(line);
+    if (chunks.length >= 512) flush();
+  };
+  const flush = (): void => {
+    if (chunks.length > 0) process.stdout.write(`${chunks.join('\n')}\n`);
+    chunks.length = 0;
+  };
+  try {
+    const code = run(rest, out);
+    flush();
+    return code;
+  } catch (error) {
+    flush();
+    if (error instanceof UsageError) {
+      process.stderr.write(`os-policy ${command}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

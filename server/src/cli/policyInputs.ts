@@ -1,0 +1,84 @@
+import type { RegisteredRule } from '../core/catalog/catalogTypes';
+import type { CatalogStore } from '../core/catalog/catalogStore';
+import type { PolicyDocument } from '../core/document/documentTypes';
+import { readPolicyDocument } from '../core/document/policyDocument';
+import { DEFAULT_OPTIONS, type PolicyOptions } from '../core/engine/effectivePolicy';
+import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
+import { listPolicyDirectory, readPolicyText } from '../node/policyFiles';
+import { single, UsageError, type FlagSpec, type ParsedArgs } from './args';
+
+/** Flags shared by the commands that decide rules: which defaults, which mode. */
+export const POLICY_FLAGS: Record<string, FlagSpec> = {
+  namespace: { takesValue: true, repeatable: true },
+  release: { takesValue: true },
+  'default-rule': { takesValue: true },
+  'enforce-new-defaults': { takesValue: false },
+  'enforce-scope': { takesValue: false },
+  'policy-dir': { takesValue: true, repeatable: true },
+};
+
+export function policyOptions(args: ParsedArgs): PolicyOptions {
+  const defaultRule = single(args, 'default-rule');
+  return {
+    defaultRule: defaultRule === undefined ? DEFAULT_OPTIONS.defaultRule : defaultRule || null,
+    enforceNewDefaults: args.switches.has('enforce-new-defaults'),
+    enforceScope: args.switches.has('enforce-scope'),
+  };
+}
+
+/** The registered defaults of the `--namespace`s in `--release` (default: the newest release). */
+export function registeredRules(args: ParsedArgs, catalog: CatalogStore | null): RegisteredRule[] {
+  const namespaces = args.values.get('namespace') ?? [];
+  if (namespaces.length === 0) return [];
+  if (!catalog) throw new UsageError('the built-in catalog is missing: cannot use --namespace');
+  const releaseId = single(args, 'release') ?? catalog.newestRelease() ?? '';
+  const release = catalog.resolveRelease(releaseId);
+  if (!release)
+    throw new UsageError(`unknown release '${releaseId}' (known: ${catalog.releases().join(', ')})`);
+  return namespaces.flatMap((namespace) => {
+    const found = catalog.get(namespace, release);
+    if (!found) {
+      throw new UsageError(
+        `namespace '${namespace}' is not in release ${release} (known: ${catalog.namespaces(release).join(', ')})`,
+      );
+    }
+    return found.rules;
+  });
+}
+
+/** A file the service cannot even read: loading it raises. */
+function unreadable(message: string): LoadedFile {
+  const document: PolicyDocument = {
+    text: '',
+    format: 'yaml',
+    entries: [],
+    problems: [],
+    load: {
+      kind: 'raises',
+      exception: message.split(':')[0] || 'OSError',
+      message,
+      span: { start: 0, end: 0 },
+    },
+    comments: [],
+  };
+  return loadPolicyFile(document);
+}
+
+export interface ReadFile {
+  readonly path: string;
+  readonly loaded: LoadedFile;
+}
+
+export function readPolicyFile(path: string): ReadFile {
+  const text = readPolicyText(path);
+  return { path, loaded: text.ok ? loadPolicyFile(readPolicyDocument(text.text)) : unreadable(text.message) };
+}
+
+/** The main file, then every file of each `--policy-dir` in oslo.policy's order. */
+export function readPolicyLayers(mainPath: string, args: ParsedArgs): ReadFile[] {
+  const layers = [readPolicyFile(mainPath)];
+  for (const directory of args.values.get('policy-dir') ?? []) {
+    for (const path of listPolicyDirectory(directory)) layers.push(readPolicyFile(path));
+  }
+  return layers;
+}

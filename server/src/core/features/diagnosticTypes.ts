@@ -1,0 +1,19 @@
+import type { Span } from '../check/checkTypes';
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface RelatedInformation {
+  readonly span: Span;
+  readonly message: string;
+}
+
+/** A problem found in a policy file, with a stable code users can configure. */
+export interface PolicyDiagnostic {
+  readonly span: Span;
+  readonly severity: DiagnosticSeverity;
+  readonly code: string;
+  readonly message: string;
+  readonly related?: readonly RelatedInformation[];
+  /** Marks a deprecated name or a redundant override, for editors that render them so. */
+  readonly tags?: readonly ('unnecessary' | 'deprecated')[];
+}

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type PolicyText =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A policy file's text as a service reads it (UTF-8, the BOM kept as a character). */
+export function decodePolicyBytes(bytes: Uint8Array): PolicyText {
+  try {
+    return { ok: true, text: utf8.decode(bytes) };
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return {
+      ok: false,
+      message: `UnicodeDecodeError: 'utf-8' codec can't decode byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} in position ${bad}`,
+    };
+  }
+}
+
+export function readPolicyText(path: string): PolicyText {
+  let bytes: Uint8Array;
+  try {
+    bytes = path === '-' ? readFileSync(0) : readFileSync(path);
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+  return decodePolicyBytes(bytes);
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence (as Python reports it). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index];
+    const length =
+      byte < 0x80
+        ? 1
+        : byte >= 0xc2 && byte <= 0xdf
+          ? 2
+          : byte >= 0xe0 && byte <= 0xef
+            ? 3
+            : byte >= 0xf0 && byte <= 0xf4
+              ? 4
+              : 0;
+    if (length === 0 || index + length > bytes.length) return index;
+    for (let next = 1; next < length; next++) {
+      if ((bytes[index + next] & 0xc0) !== 0x80) return index;
+    }
+    const second = bytes[index + 1];
+    if (
+      (byte === 0xe0 && second < 0xa0) ||
+      (byte === 0xed && second > 0x9f) ||
+      (byte === 0xf0 && second < 0x90) ||
+      (byte === 0xf4 && second > 0x8f)
+    ) {
+      return index;
+    }
+    index += length;
+  }
+  return bytes.length;
+}
+
+/**
+ * The files of a policy.d folder in oslo.policy's order: `os.walk`, files sorted by name in
+ * each folder, dotfiles skipped.
+ */
+export function listPolicyDirectory(directory: string): string[] {
+  const files: string[] = [];
+  const walk = (folder: string): void => {
+    const names = readdirSync(folder).sort();
+    const subfolders: string[] = [];
+    for (const name of names) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) subfolders.push(path);
+      else if (!name.startsWith('.')) files.push(path);
+    }
+    subfolders.forEach(walk);
+  };
+  walk(directory);
+  return files;
+}

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCheckString } from '../../server/src/core/check/checkParser';
+import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
+import { DEFAULT_OPTIONS } from '../../server/src/core/engine/effectivePolicy';
+import { enforceCheck } from '../../server/src/core/engine/enforce';
+import { Evaluator } from '../../server/src/core/engine/evaluator';
+import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
+import { fileDiagnostics } from '../../server/src/core/features/diagnostics';
+import { parsePythonJson } from '../../server/src/core/python/pyJson';
+import { checkString, credentials, rawJsonText, target } from '../support/generate';
+import { PYTHON, repoRoot } from '../support/paths';
+import { Random } from '../support/random';
+
+/**
+ * `npm run bench` (engine part): checks parsed and decided per second, and loading plus
+ * undefined/cycle checking of a 10,000-rule file, side by side with oslo.policy on the same
+ * inputs in the same run. Prints numbers; asserts nothing.
+ */
+const CHECKS = 20_000;
+const RULES = 10_000;
+const REPEATS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timeMs(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** A realistic big file: rules referring to earlier rules, roles, owners, literals. */
+export function bigPolicyFile(random: Random, count: number): string {
+  const lines = ['# generated for the benchmark'];
+  for (let index = 0; index < count / 2; index++) {
+    const refs = index > 0 ? [`rule:r${random.int(0, index - 1)}`] : [];
+    const check = random.pick([
+      `role:admin or (role:member and project_id:%(project_id)s)`,
+      `rule:r${Math.max(0, index - 1)} or role:reader`,
+      `(role:reader and project_id:%(project_id)s) or ${refs[0] ?? 'role:admin'}`,
+      `'public':%(visibility)s or user_id:%(user_id)s`,
+      `is_admin:True or not role:x`,
+    ]);
+    lines.push(`"svc:resource${index}:action": "${check}"`, `r${index}: "${refs[0] ?? '@'}"`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function main(): void {
+  const random = new Random(20261122);
+  const checks = Array.from({ length: CHECKS }, () => checkString(random).replace(/https?:/g, 'role:'));
+  const credsRaw = credentials(new Random(7));
+  const targetRaw = target(new Random(8));
+  const workdir = mkdtempSync(join(tmpdir(), 'os-policy-bench-'));
+  const checksPath = join(workdir, 'checks.json');
+  writeFileSync(
+    checksPath,
+    `{"checks":${JSON.stringify(checks)},"creds":${rawJsonText(credsRaw)},"target":${rawJsonText(targetRaw)}}`,
+  );
+  const policyText = bigPolicyFile(random, RULES);
+  const policyPath = join(workdir, 'policy.yaml');
+  writeFileSync(policyPath, policyText);
+
+  // Ours: parse + decide every check, best of REPEATS (same as the Python side).
+  const creds = parsePythonJson(rawJsonText(credsRaw));
+  const targetValue = parsePythonJson(rawJsonText(targetRaw));
+  const policy = loadEffectivePolicy({
+    files: [loadPolicyFile(readPolicyDocument(policyText))],
+    registered: [],
+    options: DEFAULT_OPTIONS,
+  });
+  const evaluator = new Evaluator();
+  let best = Infinity;
+  for (let round = 0; round < REPEATS; round++) {
+    best = Math.min(
+      best,
+      timeMs(() => {
+        for (const text of checks)
+          enforceCheck(policy, evaluator, parseCheckString(text).enforced, { creds, target: targetValue });
+      }),
+    );
+  }
+  const oursChecksPerSecond = CHECKS / (best / 1000);
+
+  const loadTimes: number[] = [];
+  for (let round = 0; round < REPEATS; round++) {
+    loadTimes.push(
+      timeMs(() => {
+        const file = loadPolicyFile(readPolicyDocument(policyText));
+        const loaded = loadEffectivePolicy({ files: [file], registered: [], options: DEFAULT_OPTIONS });
+        fileDiagnostics(file, loaded);
+      }),
+    );
+  }
+
+  const oslo = spawnSync(
+    PYTHON,
+    [join(repoRoot(), 'test', 'bench', 'oslo_bench.py'), checksPath, policyPath, String(REPEATS)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (oslo.status !== 0) throw new Error(`oslo.policy side failed: ${oslo.stderr}`);
+  const theirs = JSON.parse(oslo.stdout) as {
+    checks_per_second: number;
+    load_ms: number[];
+    check_rules_ms: number[];
+  };
+
+  const ours = median(loadTimes);
+  const theirsLoad = median(theirs.load_ms);
+  const rows = [
+    ['measure', 'os-policy', 'oslo.policy 4.0.0', 'ratio'],
+    [
+      `checks parsed+decided per second (${CHECKS} generated checks, best of ${REPEATS})`,
+      oursChecksPerSecond.toFixed(0),
+      theirs.checks_per_second.toFixed(0),
+      `${(oursChecksPerSecond / theirs.checks_per_second).toFixed(1)}x`,
+    ],
+    [
+      `load + undefined/cycle check of a ${RULES}-rule file, ms (median of ${REPEATS}; oslo: load_rules() incl. check_rules())`,
+      ours.toFixed(1),
+      theirsLoad.toFixed(1),
+      `${(theirsLoad / ours).toFixed(1)}x`,
+    ],
+    [`  oslo.policy check_rules() alone, ms`, '', median(theirs.check_rules_ms).toFixed(1), ''],
+    [`  file size`, `${(policyText.length / 1e6).toFixed(2)} MB`, '', ''],
+  ];
+  for (const row of rows)
+    process.stdout.write(
+      `${row[0].padEnd(110)} ${row[1].padStart(10)} ${row[2].padStart(18)} ${row[3].padStart(8)}\n`,
+    );
+}
+
+main();

@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYTHON, repoRoot } from './paths';
+
+export interface OracleCase {
+  readonly rule?: string;
+  readonly check?: string;
+  readonly creds: unknown;
+  readonly target: unknown;
+}
+
+export interface OracleJob {
+  /** Relative path → text; the one without a folder is the main policy file. */
+  readonly files: Record<string, string>;
+  readonly namespaces?: readonly string[];
+  readonly options?: {
+    default_rule?: string | null;
+    enforce_new_defaults?: boolean;
+    enforce_scope?: boolean;
+  };
+  readonly cases: readonly OracleCase[];
+}
+
+export interface OracleResult {
+  readonly result: boolean | null;
+  readonly error: string | null;
+}
+
+export interface OracleJobResult {
+  readonly load_error: string | null;
+  readonly results: readonly OracleResult[];
+}
+
+/** Runs real oslo.policy (Debian's, under /usr/bin/python3) on the jobs, all in one process. */
+export function runOracle(jobs: readonly OracleJob[], requestText?: string): OracleJobResult[] {
+  if (!existsSync(PYTHON))
+    throw new Error(`${PYTHON} is missing: the oracle needs Debian's python3 with python3-oslo.policy`);
+  const script = join(repoRoot(), 'test', 'oracle', 'oracle.py');
+  const run = spawnSync(PYTHON, [script], {
+    input: requestText ?? JSON.stringify({ jobs }),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (run.status !== 0) throw new Error(`the oracle failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as OracleJobResult);
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { parseCheckString } from '../../server/src/core/check/checkParser';
+import { canonicalRuleString, canonicalString } from '../../server/src/core/check/checkPrint';
+
+const canonical = (text: string): string => canonicalRuleString(parseCheckString(text).enforced);
+
+describe('check-string parser (oslo.policy semantics)', () => {
+  it('empty allows, whitespace alone fails closed', () => {
+    assert.equal(canonical(''), '@');
+    assert.equal(canonical('   '), '!');
+    assert.equal(parseCheckString('   ').failed, true);
+  });
+
+  it('operators are case-insensitive, kinds are not', () => {
+    assert.equal(canonical('role:a AND role:b Or NOT role:c'), '((role:a and role:b) or not role:c)');
+    const tree = parseCheckString('Role:admin').enforced;
+    assert.equal(tree.type === 'tree' && tree.tree.type === 'check' && tree.tree.kindClass, 'generic');
+  });
+
+  it('parentheses count only at the edges of a whitespace-separated piece', () => {
+    assert.equal(canonical('(role:a)and(role:b)'), 'role:a)and(role:b');
+    assert.equal(canonical('not(role:a)'), '!');
+  });
+
+  it('splits at the first colon', () => {
+    assert.equal(canonical('rule:a:b'), 'rule:a:b');
+    const tree = parseCheckString('rule:a:b').enforced;
+    assert.ok(tree.type === 'tree' && tree.tree.type === 'check' && tree.tree.match === 'a:b');
+  });
+
+  it('a failed parse denies the whole rule but still gives a tree for the editor', () => {
+    const parsed = parseCheckString('role:a and (role:b or');
+    assert.equal(canonicalRuleString(parsed.enforced), '!');
+    assert.equal(parsed.failed, true);
+    assert.ok(parsed.problems.length > 0);
+    assert.ok(parsed.display !== null);
+  });
+
+  it('a lone quoted token or operator is stored as a plain string', () => {
+    for (const text of ["'q'", 'not', '(']) {
+      const parsed = parseCheckString(text);
+      assert.equal(parsed.enforced.type, 'plain-string', text);
+      assert.ok(parsed.problems.some((p) => p.code === 'plain-string-rule'));
+    }
+  });
+
+  it('greedy reductions merge as oslo.policy does', () => {
+    assert.equal(canonical('a:1 or (b:2 and c:3) and d:4'), '(a:1 or (b:2 and c:3 and d:4))');
+    assert.equal(canonical('not a:1 and b:2'), '(not a:1 and b:2)');
+  });
+
+  it('reports spans in document offsets', () => {
+    const parsed = parseCheckString('role:admin or rule:x', (index) => index + 100);
+    const tree = parsed.enforced;
+    assert.ok(tree.type === 'tree' && tree.tree.type === 'or');
+    const second = tree.tree.operands[1];
+    assert.deepEqual(second.span, { start: 114, end: 120 });
+  });
+
+  it('prints 100,000-deep trees without recursion', () => {
+    const deep = `${'not '.repeat(100_000)}@`;
+    const parsed = parseCheckString(deep);
+    assert.ok(parsed.display !== null);
+    assert.equal(canonicalString(parsed.display).length, deep.length);
+    assert.ok((parsed.deepestChain ?? 0) >= 100_000);
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { canonicalRuleString } from '../../server/src/core/check/checkPrint';
+import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
+import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
+import { DEFAULT_OPTIONS } from '../../server/src/core/engine/effectivePolicy';
+import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
+import { fileDiagnostics } from '../../server/src/core/features/diagnostics';
+
+const load = (text: string, registered: RegisteredRule[] = [], options = DEFAULT_OPTIONS) => {
+  const file = loadPolicyFile(readPolicyDocument(text));
+  return { file, policy: loadEffectivePolicy({ files: [file], registered, options }) };
+};
+
+const rule = (name: string, check: string, extra: Partial<RegisteredRule> = {}): RegisteredRule => ({
+  name,
+  check_str: check,
+  description: null,
+  operations: [],
+  scope_types: [],
+  deprecated_rule: null,
+  deprecated_for_removal: false,
+  deprecated_reason: null,
+  deprecated_since: null,
+  ...extra,
+});
+
+describe('loading policy files as Rules.load does', () => {
+  it('reads the list form: outer OR, inner AND, strings as single checks', () => {
+    const { policy } = load(
+      '{"a": [["role:x", "role:y"], "rule:b"], "b": [], "c": [[]], "d": [["role:x and role:y"]]}',
+    );
+    assert.equal(canonicalRuleString(policy.get('a')!), '((role:x and role:y) or rule:b)');
+    assert.equal(canonicalRuleString(policy.get('b')!), '@');
+    assert.equal(canonicalRuleString(policy.get('c')!), '!');
+    assert.equal(canonicalRuleString(policy.get('d')!), 'role:x and role:y');
+  });
+
+  it('falsy values allow everyone; truthy non-strings make loading raise', () => {
+    assert.equal(canonicalRuleString(load('a: no\n').policy.get('a')!), '@');
+    const broken = load('a: 5\n');
+    assert.equal(broken.policy.loadFailure?.kind, 'raises');
+    assert.ok(
+      broken.policy.loadFailure?.kind === 'raises' && broken.policy.loadFailure.exception === 'TypeError',
+    );
+  });
+
+  it('only the winning duplicate is parsed', () => {
+    const { policy, file } = load('a: 5\na: role:x\n');
+    assert.equal(policy.loadFailure, null);
+    assert.equal(canonicalRuleString(policy.get('a')!), 'role:x');
+    assert.ok(fileDiagnostics(file, policy).some((d) => d.code === 'duplicate-key'));
+  });
+
+  it('ORs a changed default with its deprecated one unless enforce_new_defaults', () => {
+    const registered = [
+      rule('new', 'role:reader', {
+        deprecated_rule: {
+          name: 'old',
+          check_str: 'role:admin',
+          deprecated_reason: null,
+          deprecated_since: 'W',
+        },
+      }),
+    ];
+    assert.equal(
+      canonicalRuleString(load('{}', registered).policy.get('new')!),
+      '(role:reader or role:admin)',
+    );
+    const strict = { ...DEFAULT_OPTIONS, enforceNewDefaults: true };
+    assert.equal(canonicalRuleString(load('{}', registered, strict).policy.get('new')!), 'role:reader');
+    assert.equal(canonicalRuleString(load('old: role:x\n', registered, strict).policy.get('new')!), 'role:x');
+  });
+
+  it('a 10,000-rule chain makes check_rules raise RecursionError', () => {
+    const lines = Array.from({ length: 10_000 }, (_, index) => `r${index}: rule:r${index + 1}`);
+    const { policy } = load(`${lines.join('\n')}\nr10000: '@'\n`);
+    assert.ok(policy.loadFailure?.kind === 'raises' && policy.loadFailure.exception === 'RecursionError');
+    const short = Array.from({ length: 50 }, (_, index) => `r${index}: rule:r${index + 1}`);
+    assert.equal(load(`${short.join('\n')}\n`).policy.loadFailure, null);
+  });
+});
+
+describe('diagnostics of issue 2', () => {
+  it('finds undefined rules with a suggestion and the default-rule fallback', () => {
+    const { file, policy } = load('admin_required: role:admin\na: rule:admin_requried\n');
+    const found = fileDiagnostics(file, policy).find((d) => d.code === 'undefined-rule');
+    assert.ok(found);
+    assert.match(found.message, /Did you mean 'admin_required'/);
+    assert.equal(found.severity, 'error');
+    const withDefault = load('default: role:admin\na: rule:nope\n');
+    assert.equal(
+      fileDiagnostics(withDefault.file, withDefault.policy).find((d) => d.code === 'undefined-rule')
+        ?.severity,
+      'warning',
+    );
+  });
+
+  it('finds cycles with every rule on them', () => {
+    const text = 'a: rule:b\nb: role:x or rule:c\nc: not rule:a\nd: rule:a\n';
+    const { file, policy } = load(text);
+    const cycles = fileDiagnostics(file, policy).filter((d) => d.code === 'rule-cycle');
+    assert.equal(cycles.length, 3);
+    assert.equal(cycles[0].related?.length, 3);
+    assert.equal(text.slice(cycles[0].span.start, cycles[0].span.end), 'rule:b');
+  });
+});

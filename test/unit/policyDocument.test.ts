@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import type { PolicyEntry } from '../../server/src/core/document/documentTypes';
+import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
+import { YamlPieceCache } from '../../server/src/core/document/yamlDocument';
+import { policyFile } from '../support/generate';
+import { Random } from '../support/random';
+
+/** Entries as comparable rows, offsets shifted by `shift`. */
+function summary(entries: readonly PolicyEntry[], shift: number): unknown[] {
+  return entries.map((entry) => [
+    entry.name,
+    entry.keySpan.start + shift,
+    entry.value.kind,
+    entry.value.span.start + shift,
+    entry.value.span.end + shift,
+    entry.value.kind === 'string' ? [entry.value.text, entry.value.toDoc(0) + shift] : null,
+  ]);
+}
+
+describe('policy documents', () => {
+  it('reads YAML rules with exact ranges', () => {
+    const text = 'a: role:admin\n"b": \'rule:a or role:x\'  # c\nc:\n';
+    const doc = readPolicyDocument(text);
+    assert.equal(doc.format, 'yaml');
+    assert.deepEqual(
+      doc.entries.map((e) => e.name),
+      ['a', 'b', 'c'],
+    );
+    const b = doc.entries[1].value;
+    assert.ok(b.kind === 'string');
+    assert.equal(text.slice(b.toDoc(0), b.toDoc(6)), 'rule:a');
+    assert.equal(doc.entries[2].value.kind, 'other');
+    assert.equal(doc.load.kind, 'loads');
+  });
+
+  it('reads JSON first, as oslo.policy does', () => {
+    const text = '{"a": "role:\\u0061dmin", "a": "@", "b": [["role:x", "role:y"], "rule:a"]}';
+    const doc = readPolicyDocument(text);
+    assert.equal(doc.format, 'json');
+    assert.equal(doc.entries.length, 3);
+    const first = doc.entries[0].value;
+    assert.ok(first.kind === 'string' && first.text === 'role:admin');
+    assert.equal(first.toDoc(5), text.indexOf('\\u0061'));
+    assert.equal(doc.entries[2].value.kind, 'list');
+  });
+
+  it('falls back to YAML for JSON with a BOM or a trailing comma', () => {
+    assert.equal(readPolicyDocument('\ufeff{"a": "@"}').format, 'yaml');
+    const trailing = readPolicyDocument('{"a": "@",}');
+    assert.equal(trailing.format, 'yaml');
+    assert.equal(trailing.entries[0].name, 'a');
+  });
+
+  it('types plain YAML scalars as PyYAML 1.1 does', () => {
+    const doc = readPolicyDocument('a: no\nb: yes\nc: ~\nd: 1.0e5\ne: 0x10\n');
+    const kinds = doc.entries.map((e) => (e.value.kind === 'other' ? e.value.value.t : e.value.kind));
+    assert.deepEqual(kinds, ['bool', 'bool', 'none', 'string', 'int']);
+  });
+
+  it('refuses tabs where PyYAML does, but not in comments or quotes', () => {
+    assert.equal(readPolicyDocument('a:\trole:x\n').load.kind, 'raises');
+    assert.equal(readPolicyDocument('a: role:x\t\n').load.kind, 'raises');
+    assert.equal(readPolicyDocument('a: "role:x\tb" # c\td\n').load.kind, 'loads');
+    const doc = readPolicyDocument('a: role:x\nb:\trole:y\n');
+    assert.ok(doc.problems.some((p) => p.code === 'yaml-tab' && p.span.start === 'a: role:x\nb:'.length));
+  });
+
+  it('keeps a model and precise errors for broken YAML', () => {
+    const doc = readPolicyDocument('a: role:x\nb: "unterminated\nc: role:y\n');
+    assert.equal(doc.load.kind, 'raises');
+    assert.ok(doc.problems.length > 0);
+    assert.ok(doc.entries.some((e) => e.name === 'a'));
+  });
+
+  it('a top level that is not a mapping raises when truthy', () => {
+    assert.equal(readPolicyDocument('just a string\n').load.kind, 'raises');
+    assert.equal(readPolicyDocument('[]\n').load.kind, 'loads');
+    assert.equal(readPolicyDocument('').load.kind, 'loads');
+    assert.equal(readPolicyDocument('- a\n').load.kind, 'raises');
+    assert.equal(readPolicyDocument('[1]').load.kind, 'raises');
+  });
+
+  it('refuses characters PyYAML refuses', () => {
+    assert.equal(readPolicyDocument('a: role:x\u0001\n').load.kind, 'raises');
+  });
+
+  it('reads pieces exactly as the whole document', () => {
+    const random = new Random(42);
+    for (let round = 0; round < 300; round++) {
+      const { text } = policyFile(random, 'yaml');
+      const pieces = readPolicyDocument(text, new YamlPieceCache());
+      // A leading `---` forces the whole-document reading of the same text, 4 characters later.
+      const whole = readPolicyDocument(`---\n${text}`);
+      assert.equal(pieces.load.kind, whole.load.kind, text);
+      assert.deepEqual(summary(pieces.entries, 4), summary(whole.entries, 0), text);
+    }
+  });
+});
