@@ -1,6 +1,6 @@
 """oslo.policy's side of `npm run bench`: the same inputs, timed the same way.
 
-argv: CHECKS.json POLICY_FILE REPEATS. Prints one JSON object:
+argv: CHECKS.json SMALL_POLICY (for the checks) BIG_POLICY (for loading) REPEATS. Prints one JSON object:
 {"checks_per_second": float, "load_ms": [..] (load_rules, which runs check_rules once),
  "check_rules_ms": [..] (check_rules alone, again)}
 """
@@ -18,12 +18,12 @@ warnings.simplefilter('ignore')
 
 
 def main():
-    checks_path, policy_path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    checks_path, small_path, policy_path, repeats = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     with open(checks_path) as handle:
         data = json.load(handle)
     conf = cfg.ConfigOpts()
     conf([], project='bench', default_config_files=[], default_config_dirs=[])
-    enforcer = policy.Enforcer(conf, policy_file=policy_path)
+    enforcer = policy.Enforcer(conf, policy_file=small_path)
     enforcer.load_rules()
     creds, target, checks = data['creds'], data['target'], data['checks']
     best = None

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { parseCheckString } from '../../server/src/core/check/checkParser';
+import { parseCheckString, parseEnforcedRule } from '../../server/src/core/check/checkParser';
+import { checkString } from '../support/generate';
+import { Random } from '../support/random';
 import { canonicalRuleString, canonicalString } from '../../server/src/core/check/checkPrint';
 
 const canonical = (text: string): string => canonicalRuleString(parseCheckString(text).enforced);
@@ -63,5 +65,19 @@ describe('check-string parser (oslo.policy semantics)', () => {
     assert.ok(parsed.display !== null);
     assert.equal(canonicalString(parsed.display).length, deep.length);
     assert.ok((parsed.deepestChain ?? 0) >= 100_000);
+  });
+});
+
+describe('the bulk parser', () => {
+  it('enforces exactly what the editor parser says oslo.policy enforces', () => {
+    const random = new Random(7);
+    for (let round = 0; round < 5000; round++) {
+      const text = checkString(random);
+      assert.equal(
+        canonicalRuleString(parseEnforcedRule(text)),
+        canonicalRuleString(parseCheckString(text).enforced),
+        text,
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCheckString } from '../core/check/checkParser';
+import { parseEnforcedRule } from '../core/check/checkParser';
 import { enforceByName, enforceCheck } from '../core/engine/enforce';
 import { Evaluator } from '../core/engine/evaluator';
 import type { EffectivePolicy } from '../core/engine/effectivePolicy';
@@ -57,7 +57,7 @@ export function evaluateCases(policy: EffectivePolicy, cases: readonly PyValue[]
     if (request.rule !== null) {
       outcome = enforceByName(policy, evaluator, request.rule, { creds, target }).outcome;
     } else {
-      const parsed = parseCheckString(request.check!).enforced;
+      const parsed = parseEnforcedRule(request.check!);
       // A check that parses to a plain string is taken by `enforce` as a rule name.
       outcome =
         parsed.type === 'tree'

@@ -55,6 +55,12 @@ export interface Tokenized {
 export function tokenizeCheckString(text: string, toDoc: OffsetMap = identityOffsets): Tokenized {
   const tokens: CheckToken[] = [];
   const problems: CheckProblem[] = [];
+  forEachPiece(text, (start, end) => tokenizePiece(text, start, end, toDoc, tokens, problems));
+  return { tokens, problems };
+}
+
+/** Calls `visit` with the [start, end) of every piece of `text` between Python whitespace. */
+export function forEachPiece(text: string, visit: (start: number, end: number) => void): void {
   const length = text.length;
   let index = 0;
   while (index < length) {
@@ -62,9 +68,8 @@ export function tokenizeCheckString(text: string, toDoc: OffsetMap = identityOff
     if (index >= length) break;
     const pieceStart = index;
     while (index < length && !isPyWhitespace(text.charCodeAt(index))) index++;
-    tokenizePiece(text, pieceStart, index, toDoc, tokens, problems);
+    visit(pieceStart, index);
   }
-  return { tokens, problems };
 }
 
 function tokenizePiece(
@@ -114,7 +119,11 @@ function noteCheckTokenProblems(clean: string, check: CheckNode, problems: Check
       message: `'${clean}' is not a check (no ':'): oslo.policy logs an error and treats it as '!' (always deny).`,
     });
   }
-  if (check.type === 'check' && /[()]/.test(clean.replace(/%\([^)]*\)/g, ''))) {
+  if (
+    check.type === 'check' &&
+    (clean.includes('(') || clean.includes(')')) &&
+    /[()]/.test(clean.replace(/%\([^)]*\)/g, ''))
+  ) {
     problems.push({
       code: 'paren-inside-token',
       span: check.span,

@@ -36,28 +36,33 @@ export interface Reduction {
 }
 
 export function reduceLikeOslo(tokens: readonly CheckToken[]): Reduction {
-  const stack: Entry[] = [];
-  let deepestChain = 0;
-  for (const token of tokens) {
-    const value: StackValue = token.type === 'check' ? token.check! : token.text;
-    stack.push({ type: token.type, value, span: token.span });
-    deepestChain = Math.max(deepestChain, reduce(stack));
-  }
-  if (stack.length !== 1) return { rule: null, deepestChain };
-  const only = stack[0];
-  if (typeof only.value === 'string') {
-    return { rule: { type: 'plain-string', value: only.value, span: only.span }, deepestChain };
-  }
-  return { rule: { type: 'tree', tree: freeze(only.value) }, deepestChain };
+  const reducer = new OsloReducer();
+  for (const token of tokens)
+    reducer.shift(token.type, token.type === 'check' ? token.check! : token.text, token.span);
+  return reducer.finish();
 }
 
-function tail(stack: Entry[], ...types: StackType[]): boolean {
-  if (stack.length < types.length) return false;
-  const offset = stack.length - types.length;
-  for (let index = 0; index < types.length; index++) {
-    if (stack[offset + index].type !== types[index]) return false;
+/** The shift-reduce state, fed one token at a time (the bulk parser feeds it without token objects). */
+export class OsloReducer {
+  private readonly stack: Entry[] = [];
+  private deepestChain = 0;
+
+  shift(type: CheckToken['type'], value: CheckNode | string, span: Span): void {
+    this.stack.push({ type, value, span });
+    const chain = reduce(this.stack);
+    if (chain > this.deepestChain) this.deepestChain = chain;
   }
-  return true;
+
+  finish(): Reduction {
+    const stack = this.stack;
+    const deepestChain = this.deepestChain;
+    if (stack.length !== 1) return { rule: null, deepestChain };
+    const only = stack[0];
+    if (typeof only.value === 'string') {
+      return { rule: { type: 'plain-string', value: only.value, span: only.span }, deepestChain };
+    }
+    return { rule: { type: 'tree', tree: freeze(only.value) }, deepestChain };
+  }
 }
 
 function replaceTail(stack: Entry[], count: number, type: StackType, value: Built): void {
@@ -90,28 +95,28 @@ function isJunction(node: Built, type: 'and' | 'or'): node is Junction {
 function reduce(stack: Entry[]): number {
   for (let count = 0; ; count++) {
     const n = stack.length;
-    if (
-      tail(stack, '(', 'check', ')') ||
-      tail(stack, '(', 'and_expr', ')') ||
-      tail(stack, '(', 'or_expr', ')')
-    ) {
+    // The types of the last three entries (the longest reduction is three long).
+    const c = n >= 1 ? stack[n - 1].type : '';
+    const b = n >= 2 ? stack[n - 2].type : '';
+    const a = n >= 3 ? stack[n - 3].type : '';
+    if (a === '(' && c === ')' && (b === 'check' || b === 'and_expr' || b === 'or_expr')) {
       replaceTail(stack, 3, 'check', built(stack[n - 2]));
-    } else if (tail(stack, 'check', 'and', 'check')) {
+    } else if (a === 'check' && b === 'and' && c === 'check') {
       replaceTail(stack, 3, 'and_expr', junction('and', [built(stack[n - 3]), built(stack[n - 1])]));
-    } else if (tail(stack, 'or_expr', 'and', 'check')) {
+    } else if (a === 'or_expr' && b === 'and' && c === 'check') {
       // `A or B and C`: pop B from the Or; if B is an And (even a parenthesised one), extend it.
       const or = built(stack[n - 3]) as Junction;
       const last = or.operands.pop()!;
       const check = built(stack[n - 1]);
       const and = isJunction(last, 'and') ? extend(last, check) : junction('and', [last, check]);
       replaceTail(stack, 3, 'or_expr', extend(or, and));
-    } else if (tail(stack, 'and_expr', 'and', 'check')) {
+    } else if (a === 'and_expr' && b === 'and' && c === 'check') {
       replaceTail(stack, 3, 'and_expr', extend(built(stack[n - 3]) as Junction, built(stack[n - 1])));
-    } else if (tail(stack, 'check', 'or', 'check') || tail(stack, 'and_expr', 'or', 'check')) {
+    } else if ((a === 'check' || a === 'and_expr') && b === 'or' && c === 'check') {
       replaceTail(stack, 3, 'or_expr', junction('or', [built(stack[n - 3]), built(stack[n - 1])]));
-    } else if (tail(stack, 'or_expr', 'or', 'check')) {
+    } else if (a === 'or_expr' && b === 'or' && c === 'check') {
       replaceTail(stack, 3, 'or_expr', extend(built(stack[n - 3]) as Junction, built(stack[n - 1])));
-    } else if (tail(stack, 'not', 'check')) {
+    } else if (b === 'not' && c === 'check') {
       const operand = built(stack[n - 1]);
       const start = stack[n - 2].span.start;
       const node: Built = { type: 'not', span: { start, end: endOf(operand) }, operand: freeze(operand) };

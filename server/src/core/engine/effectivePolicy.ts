@@ -1,4 +1,4 @@
-import { parseCheckString } from '../check/checkParser';
+import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { CheckNode, EnforcedRule } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -97,7 +97,7 @@ export class DefaultsParser {
   parse(checkString: string): EnforcedRule {
     let rule = this.cache.get(checkString);
     if (!rule) {
-      rule = parseCheckString(checkString).enforced;
+      rule = parseEnforcedRule(checkString);
       this.cache.set(checkString, rule);
     }
     return rule;

@@ -15,6 +15,8 @@ import {
   EVAL_LEAF_UNITS,
   EVAL_UNITS_PER_LEVEL,
   judgeDepth,
+  PYTHON_RECURSION_LIMIT,
+  SERVICE_STACK_ALLOWANCE,
   unpredictableDepthReason,
 } from './recursionLimit';
 import { LeafCache } from './leafCache';
@@ -76,8 +78,56 @@ class EvaluationRun {
   }
 
   rootRule(rule: EnforcedRule): Decision {
+    if (!this.tracing) return { outcome: this.ruleOutcome(rule, 1), trace: null };
     const trace = this.rule(rule, 1);
-    return { outcome: trace.outcome, trace: this.tracing ? trace : null };
+    return { outcome: trace.outcome, trace };
+  }
+
+  /** The same decisions as `rule`/`node` below, without building a trace (bulk decisions). */
+  private ruleOutcome(rule: EnforcedRule, level: number): Outcome {
+    if (rule.type === 'plain-string')
+      return raises('AttributeError', "'str' object has no attribute '__call__'");
+    return this.outcome(rule.tree, level);
+  }
+
+  private outcome(node: CheckNode, level: number): Outcome {
+    if (level * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS + SERVICE_STACK_ALLOWANCE > PYTHON_RECURSION_LIMIT) {
+      return this.node(node, level).outcome;
+    }
+    switch (node.type) {
+      case 'always':
+        return TRUE;
+      case 'never':
+        return FALSE;
+      case 'not': {
+        const inner = this.outcome(node.operand, level + 1);
+        return inner.kind === 'bool' ? boolOutcome(!inner.value) : inner;
+      }
+      case 'and':
+      case 'or': {
+        const stopOn = node.type === 'or';
+        for (const operand of node.operands) {
+          const child = this.outcome(operand, level + 1);
+          if (child.kind !== 'bool' || child.value === stopOn) return child;
+        }
+        return boolOutcome(!stopOn);
+      }
+      case 'check':
+        switch (node.kindClass) {
+          case 'rule': {
+            const resolved = resolveRule(this.input.rules, node.match);
+            if (!resolved) return FALSE;
+            const inner = this.ruleOutcome(resolved.rule, level + 1);
+            return inner.kind === 'raises' && inner.exception === 'KeyError' ? FALSE : inner;
+          }
+          case 'role':
+            return decideRole(node, this.input.creds, this.input.target).outcome;
+          case 'generic':
+            return decideGeneric(node, this.input.creds, this.input.target, this.cache).outcome;
+          default:
+            return this.leaf(node, level).outcome;
+        }
+    }
   }
 
   /** Evaluates a stored rule as `_checks._check` does. `level` counts nesting for the recursion model. */

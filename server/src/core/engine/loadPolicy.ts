@@ -14,6 +14,7 @@ import {
   type PolicyOptions,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
+import { checkRulesDepth } from './referenceGraph';
 import {
   CHECK_RULES_UNITS_PER_STEP,
   judgeDepth,
@@ -207,12 +208,7 @@ function strDepthFailure(tree: CheckNode, span: { start: number; end: number }):
  * `not`). The deepest walk (cycles cut) is its recursion depth; a 10,000-rule chain raises.
  */
 function checkRulesDepthFailure(policy: EffectivePolicy): LoadFailure | null {
-  const depthOf = new Map<string, number>();
-  const onStack = new Set<string>();
-  let deepest = 0;
-  for (const name of policy.rules.keys()) {
-    deepest = Math.max(deepest, ruleWalkDepth(policy, name, depthOf, onStack));
-  }
+  const deepest = checkRulesDepth(policy);
   switch (judgeDepth(deepest * CHECK_RULES_UNITS_PER_STEP)) {
     case 'safe':
       return null;
@@ -224,71 +220,4 @@ function checkRulesDepthFailure(policy: EffectivePolicy): LoadFailure | null {
     case 'unpredictable':
       return unknown(unpredictableDepthReason(`A chain of rule references ${deepest} deep`));
   }
-}
-
-/** Depth of `_cycle_check` from a rule, iteratively (chains may be 100,000 long). */
-function ruleWalkDepth(
-  policy: EffectivePolicy,
-  start: string,
-  depthOf: Map<string, number>,
-  onStack: Set<string>,
-): number {
-  const known = depthOf.get(start);
-  if (known !== undefined) return known;
-  // Frames of an explicit DFS over rule names; each knows the references it still has to visit.
-  interface Frame {
-    name: string;
-    refs: { name: string; level: number }[];
-    next: number;
-    best: number;
-  }
-  const frames: Frame[] = [];
-  const open = (name: string): void => {
-    onStack.add(name);
-    const rule = policy.get(name);
-    frames.push({ name, refs: rule && rule.type === 'tree' ? references(rule.tree) : [], next: 0, best: 1 });
-  };
-  open(start);
-  let result = 0;
-  while (frames.length > 0) {
-    const frame = frames[frames.length - 1];
-    if (frame.next < frame.refs.length) {
-      const ref = frame.refs[frame.next++];
-      if (!policy.rules.has(ref.name) || onStack.has(ref.name)) {
-        frame.best = Math.max(frame.best, ref.level + 1);
-        continue;
-      }
-      const done = depthOf.get(ref.name);
-      if (done !== undefined) {
-        frame.best = Math.max(frame.best, ref.level + 1 + done);
-        continue;
-      }
-      open(ref.name);
-      continue;
-    }
-    frames.pop();
-    onStack.delete(frame.name);
-    depthOf.set(frame.name, frame.best);
-    result = frame.best;
-    const parent = frames[frames.length - 1];
-    if (parent) {
-      const ref = parent.refs[parent.next - 1];
-      parent.best = Math.max(parent.best, ref.level + 1 + frame.best);
-    }
-  }
-  return result;
-}
-
-/** The `rule:` checks of a tree with their and/or nesting level (`check_rules` skips `not`). */
-function references(root: CheckNode): { name: string; level: number }[] {
-  const found: { name: string; level: number }[] = [];
-  const pending: [CheckNode, number][] = [[root, 0]];
-  while (pending.length > 0) {
-    const [node, level] = pending.pop()!;
-    if (node.type === 'check' && node.kindClass === 'rule') found.push({ name: node.match, level });
-    else if (node.type === 'and' || node.type === 'or') {
-      for (const operand of node.operands) pending.push([operand, level + 1]);
-    }
-  }
-  return found;
 }

@@ -11,11 +11,49 @@ export type FormatResult =
  * KeyError's message is the key's repr, as `str(KeyError('x'))` prints it.
  */
 export function percentFormat(format: string, args: PyValue): FormatResult {
+  const simple = args.t === 'dict' ? simpleMappingFormat(format, args.map) : null;
+  if (simple) return simple;
   try {
     return { ok: true, text: new Formatter(format, args).run() };
   } catch (error) {
     if (error instanceof PyError) return { ok: false, exception: error.exception, message: error.message };
     throw error;
+  }
+}
+
+/**
+ * The common case, `%(key)s` specs and `%%` with a dict, without the general machinery (or
+ * exceptions). Null when the format has anything else, for the general formatter.
+ */
+function simpleMappingFormat(format: string, map: ReadonlyMap<string, PyValue>): FormatResult | null {
+  let out = '';
+  let index = 0;
+  for (;;) {
+    const percent = format.indexOf('%', index);
+    if (percent < 0) return { ok: true, text: out + format.slice(index) };
+    out += format.slice(index, percent);
+    if (format.charCodeAt(percent + 1) === 0x25) {
+      out += '%';
+      index = percent + 2;
+      continue;
+    }
+    if (format.charCodeAt(percent + 1) !== 0x28) return null;
+    const close = format.indexOf(')', percent + 2);
+    if (close < 0 || format.charCodeAt(close + 1) !== 0x73 /* s */) return null;
+    const key = format.slice(percent + 2, close);
+    if (key.includes('(')) return null;
+    const value = map.get(key);
+    if (value === undefined)
+      return { ok: false, exception: 'KeyError', message: pyRepr({ t: 'str', v: key }) };
+    if (value.t === 'str') out += value.v;
+    else {
+      try {
+        out += pyToStr(value);
+      } catch {
+        return null;
+      }
+    }
+    index = close + 2;
   }
 }
 

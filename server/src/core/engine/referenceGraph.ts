@@ -1,0 +1,220 @@
+import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
+import type { EffectivePolicy } from './effectivePolicy';
+
+/**
+ * The `rule:` references among the effective rules, with integer ids, built once per policy:
+ * cycles, `check_rules` depth and "used by" all walk it, and on a 100,000-rule file maps of
+ * strings would dominate the time.
+ */
+export interface ReferenceGraph {
+  readonly names: readonly string[];
+  readonly idOf: ReadonlyMap<string, number>;
+  /** Evaluation edges (through `not` too), deduplicated: targets of i are targets[start[i]..start[i+1]). */
+  readonly start: Int32Array;
+  readonly targets: Int32Array;
+  /** `check_rules` edges (not through `not`) with the and/or nesting level of each reference. */
+  readonly walkStart: Int32Array;
+  readonly walkTargets: Int32Array;
+  readonly walkLevels: Int32Array;
+}
+
+const graphs = new WeakMap<EffectivePolicy, ReferenceGraph>();
+
+export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
+  const cached = graphs.get(policy);
+  if (cached) return cached;
+  const names = [...policy.rules.keys()];
+  const idOf = new Map<string, number>();
+  names.forEach((name, id) => idOf.set(name, id));
+  const start = new Int32Array(names.length + 1);
+  const walkStart = new Int32Array(names.length + 1);
+  const targets: number[] = [];
+  const walkTargets: number[] = [];
+  const walkLevels: number[] = [];
+  const seen = new Set<number>();
+  // Parallel stacks (node, and/or level, reached without crossing a `not`): no tuple per node.
+  const pendingNodes: CheckNode[] = [];
+  const pendingLevels: number[] = [];
+  const pendingWalked: boolean[] = [];
+  const push = (node: CheckNode, level: number, walked: boolean): void => {
+    pendingNodes.push(node);
+    pendingLevels.push(level);
+    pendingWalked.push(walked);
+  };
+  names.forEach((name, id) => {
+    start[id] = targets.length;
+    walkStart[id] = walkTargets.length;
+    const rule = policy.rules.get(name)!.rule;
+    if (rule.type !== 'tree') return;
+    seen.clear();
+    const tree = rule.tree;
+    // Most rules are a single check or hold no `rule:` at all: skip the walk when possible.
+    if (tree.type === 'check' && tree.kindClass !== 'rule') return;
+    push(tree, 0, true);
+    while (pendingNodes.length > 0) {
+      const node = pendingNodes.pop()!;
+      const level = pendingLevels.pop()!;
+      const walked = pendingWalked.pop()!;
+      if (node.type === 'check') {
+        if (node.kindClass !== 'rule') continue;
+        const target = idOf.get(node.match);
+        if (target === undefined) continue;
+        if (!seen.has(target)) {
+          seen.add(target);
+          targets.push(target);
+        }
+        if (walked) {
+          walkTargets.push(target);
+          walkLevels.push(level);
+        }
+      } else if (node.type === 'not') push(node.operand, level, false);
+      else if (node.type === 'and' || node.type === 'or') {
+        for (const operand of node.operands) push(operand, level + 1, walked);
+      }
+    }
+  });
+  start[names.length] = targets.length;
+  walkStart[names.length] = walkTargets.length;
+  const graph: ReferenceGraph = {
+    names,
+    idOf,
+    start,
+    targets: Int32Array.from(targets),
+    walkStart,
+    walkTargets: Int32Array.from(walkTargets),
+    walkLevels: Int32Array.from(walkLevels),
+  };
+  graphs.set(policy, graph);
+  return graph;
+}
+
+/** Every `rule:` check of a tree, `not` included (evaluation follows those too), in source order. */
+export function ruleReferences(root: CheckNode | null): LeafCheckNode[] {
+  const found: LeafCheckNode[] = [];
+  if (!root) return found;
+  const pending: CheckNode[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'check') {
+      if (node.kindClass === 'rule') found.push(node);
+    } else if (node.type === 'not') pending.push(node.operand);
+    else if (node.type === 'and' || node.type === 'or') {
+      for (let index = node.operands.length - 1; index >= 0; index--) pending.push(node.operands[index]);
+    }
+  }
+  return found;
+}
+
+/**
+ * The cycles among the effective rules: strongly connected components of the reference graph
+ * (Tarjan's algorithm, iterative), each as rule names. A rule referring to itself is one.
+ */
+export function ruleCycles(policy: EffectivePolicy): string[][] {
+  const graph = referenceGraph(policy);
+  const count = graph.names.length;
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const stack: number[] = [];
+  const cycles: string[][] = [];
+  const workNode: number[] = [];
+  const workNext: number[] = [];
+  let counter = 0;
+  for (let root = 0; root < count; root++) {
+    if (index[root] >= 0) continue;
+    workNode.push(root);
+    workNext.push(graph.start[root]);
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (workNode.length > 0) {
+      const top = workNode.length - 1;
+      const node = workNode[top];
+      const next = workNext[top];
+      if (next < graph.start[node + 1]) {
+        workNext[top] = next + 1;
+        const target = graph.targets[next];
+        if (index[target] < 0) {
+          index[target] = low[target] = counter++;
+          stack.push(target);
+          onStack[target] = 1;
+          workNode.push(target);
+          workNext.push(graph.start[target]);
+        } else if (onStack[target]) low[node] = Math.min(low[node], index[target]);
+        continue;
+      }
+      workNode.pop();
+      workNext.pop();
+      if (workNode.length > 0) {
+        const parent = workNode[workNode.length - 1];
+        low[parent] = Math.min(low[parent], low[node]);
+      }
+      if (low[node] === index[node]) {
+        const component: number[] = [];
+        let member: number;
+        do {
+          member = stack.pop()!;
+          onStack[member] = 0;
+          component.push(member);
+        } while (member !== node);
+        const selfLoop = graph.targets.subarray(graph.start[node], graph.start[node + 1]).includes(node);
+        if (component.length > 1 || selfLoop) cycles.push(component.reverse().map((id) => graph.names[id]));
+      }
+    }
+  }
+  return cycles;
+}
+
+/**
+ * The deepest recursion of oslo.policy's `check_rules` (its `_cycle_check`), in steps: one
+ * per `rule:` hop and per and/or level, cycles cut. Iterative, memoised per rule.
+ */
+export function checkRulesDepth(policy: EffectivePolicy): number {
+  const graph = referenceGraph(policy);
+  const count = graph.names.length;
+  const depth = new Int32Array(count).fill(-1);
+  const onStack = new Uint8Array(count);
+  const workNode: number[] = [];
+  const workNext: number[] = [];
+  const best: number[] = [];
+  let deepest = 0;
+  for (let root = 0; root < count; root++) {
+    if (depth[root] >= 0) continue;
+    workNode.push(root);
+    workNext.push(graph.walkStart[root]);
+    best.push(1);
+    onStack[root] = 1;
+    while (workNode.length > 0) {
+      const top = workNode.length - 1;
+      const node = workNode[top];
+      const next = workNext[top];
+      if (next < graph.walkStart[node + 1]) {
+        workNext[top] = next + 1;
+        const target = graph.walkTargets[next];
+        const level = graph.walkLevels[next];
+        if (onStack[target]) best[top] = Math.max(best[top], level + 1);
+        else if (depth[target] >= 0) best[top] = Math.max(best[top], level + 1 + depth[target]);
+        else {
+          workNode.push(target);
+          workNext.push(graph.walkStart[target]);
+          best.push(1);
+          onStack[target] = 1;
+        }
+        continue;
+      }
+      const result = best[top];
+      workNode.pop();
+      workNext.pop();
+      best.pop();
+      onStack[node] = 0;
+      depth[node] = result;
+      if (result > deepest) deepest = result;
+      if (workNode.length > 0) {
+        const parentTop = workNode.length - 1;
+        const level = graph.walkLevels[workNext[parentTop] - 1];
+        best[parentTop] = Math.max(best[parentTop], level + 1 + result);
+      }
+    }
+  }
+  return deepest;
+}
