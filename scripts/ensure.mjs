@@ -63,9 +63,9 @@ export function ensureOracle() {
   ensureDebianPackages(['python3-oslo.policy']);
 }
 
-/** The service packages whose registered defaults the bookworm catalog holds. */
+/** The service packages whose registered defaults the zed (bookworm) catalog holds. */
 export const BOOKWORM_SERVICE_PACKAGES = JSON.parse(
-  readFileSync(join(root, 'scripts', 'bookworm-packages.json'), 'utf8'),
+  readFileSync(join(root, 'scripts', 'catalog', 'packages-zed.json'), 'utf8'),
 );
 
 export function ensureServicePackages() {

@@ -43,7 +43,12 @@ def compact(rule):
         out['d'] = rule.description
     operations = getattr(rule, 'operations', None) or []
     if operations:
-        out['o'] = [[op['method'], op['path']] for op in operations]
+        # Keystone registers some operations with a list of methods: one operation per method.
+        out['o'] = [
+            [method, op['path']]
+            for op in operations
+            for method in (op['method'] if isinstance(op['method'], (list, tuple)) else [op['method']])
+        ]
     if rule.scope_types:
         out['s'] = list(rule.scope_types)
     deprecated = getattr(rule, 'deprecated_rule', None)

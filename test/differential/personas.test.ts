@@ -6,8 +6,8 @@ import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { compareWithOracle, describeDisagreements, type DifferentialJob } from '../support/compare';
 import type { RawJson } from '../support/generate';
 
-/** The namespaces bookworm's service packages register (scripts/bookworm-packages.json). */
-const BOOKWORM_NAMESPACES = ['glance', 'manila', 'ironic.api', 'nova', 'cinder', 'keystone', 'neutron'];
+/** Every zed namespace: all dumped from the bookworm packages `npm test` installs (scripts/catalog/packages-zed.json). */
+const BOOKWORM_NAMESPACES = openBuiltInCatalog()?.namespaces('zed') ?? [];
 
 function toRaw(value: PyValue): RawJson {
   switch (value.t) {

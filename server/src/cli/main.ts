@@ -1,13 +1,15 @@
 import { UsageError } from './args';
+import { catalogCommand, CATALOG_USAGE } from './catalogCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { evalCommand, EVAL_USAGE } from './evalCommand';
 
 const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => void) => number> = {
   eval: evalCommand,
   check: checkCommand,
+  catalog: catalogCommand,
 };
 
-const USAGE = ['usage:', `  ${EVAL_USAGE}`, `  ${CHECK_USAGE}`].join('\n');
+const USAGE = ['usage:', `  ${EVAL_USAGE}`, `  ${CHECK_USAGE}`, `  ${CATALOG_USAGE}`].join('\n');
 
 function main(argv: readonly string[]): number {
   const [command, ...rest] = argv;

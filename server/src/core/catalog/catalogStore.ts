@@ -30,6 +30,14 @@ export class CatalogStore {
     return releases.length > 0 ? releases[releases.length - 1] : null;
   }
 
+  /** The newest release that has this namespace (the default when none is named). */
+  newestReleaseOf(namespace: string): string | null {
+    const releases = this.releases().filter((release) =>
+      this.index.entries.some((entry) => entry.namespace === namespace && entry.release === release),
+    );
+    return releases.length > 0 ? releases[releases.length - 1] : this.newestRelease();
+  }
+
   /** A series name (`zed`) or year alias (`2022.2`) to the series name, or null if unknown. */
   resolveRelease(id: string): string | null {
     const lowered = id.toLowerCase();
