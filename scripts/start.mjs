@@ -18,4 +18,7 @@ function policyFiles(dir) {
 
 const files = policyFiles(join(root, 'examples')).map((path) => relative(root, path));
 process.stdout.write(`os-policy check ${files.join(' ')}\n\n`);
-spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', ...files], { cwd: root, stdio: 'inherit' });
+spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
