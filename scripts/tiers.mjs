@@ -14,5 +14,6 @@ function mocha(dir, extra = []) {
 
 export const tiers = [
   { name: 'unit', run: mocha('unit') },
+  { name: 'lsp', run: mocha('lsp', ['--timeout', '120000']) },
   { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
 ];

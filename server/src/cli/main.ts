@@ -1,3 +1,4 @@
+import { startServer } from '../lsp/server';
 import { UsageError } from './args';
 import { catalogCommand, CATALOG_USAGE } from './catalogCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
@@ -9,13 +10,25 @@ const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => 
   catalog: catalogCommand,
 };
 
-const USAGE = ['usage:', `  ${EVAL_USAGE}`, `  ${CHECK_USAGE}`, `  ${CATALOG_USAGE}`].join('\n');
+const USAGE = [
+  'usage:',
+  `  ${EVAL_USAGE}`,
+  `  ${CHECK_USAGE}`,
+  `  ${CATALOG_USAGE}`,
+  '  os-policy lsp --stdio',
+].join('\n');
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | null {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
+  }
+  if (command === 'lsp') {
+    // `os-policy lsp --stdio`: the language server for any editor.
+    if (!rest.includes('--stdio')) process.argv.push('--stdio');
+    startServer();
+    return null;
   }
   const run = COMMANDS[command];
   if (!run) {
@@ -45,4 +58,5 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const code = main(process.argv.slice(2));
+if (code !== null) process.exitCode = code;

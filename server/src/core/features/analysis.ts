@@ -1,0 +1,221 @@
+import type { NamespaceCatalog, RegisteredRule } from '../catalog/catalogTypes';
+import type { CatalogStore } from '../catalog/catalogStore';
+import { detectNamespaces, withFamily, type Detection } from '../catalog/detect';
+import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
+import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
+import type { PolicyEntry } from '../document/documentTypes';
+import { DefaultsParser, type EffectivePolicy, type PolicyOptions } from '../engine/effectivePolicy';
+import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
+import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
+import type { DiagnosticSeverity } from './diagnosticTypes';
+
+/** The settings of the `osPolicy.*` namespace that the core uses (the client passes them through). */
+export interface PolicySettings {
+  /** `auto` or a namespace. */
+  readonly service: string;
+  /** A release id, or `newest`. */
+  readonly release: string;
+  readonly enforceNewDefaults: boolean;
+  readonly enforceScope: boolean;
+  readonly defaultRule: string;
+  readonly personas: readonly PersonaSpec[];
+  readonly impliedRoles: Readonly<Record<string, readonly string[]>>;
+  /** Per diagnostic code: a severity, or `off`. */
+  readonly severities: Readonly<Record<string, DiagnosticSeverity | 'off'>>;
+  /** Custom catalogs (sample files or JSON), read as data by the server. */
+  readonly catalogPaths: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: PolicySettings = {
+  service: 'auto',
+  release: 'newest',
+  enforceNewDefaults: false,
+  enforceScope: false,
+  defaultRule: 'default',
+  personas: DEFAULT_PERSONAS,
+  impliedRoles: DEFAULT_IMPLIED_ROLES,
+  severities: {},
+  catalogPaths: [],
+};
+
+/** The catalogs available to a document: the built-in store and custom ones (which win). */
+export interface CatalogSources {
+  readonly builtIn: CatalogStore | null;
+  readonly custom: readonly NamespaceCatalog[];
+}
+
+export interface NamespaceChoice {
+  readonly namespaces: readonly string[];
+  readonly release: string | null;
+  readonly detection: Detection;
+  /** Namespace → where its defaults came from (`zed`, or a custom file). */
+  readonly sources: ReadonlyMap<string, string>;
+}
+
+/** Everything the features need about one document, computed once per version. */
+export interface PolicyAnalysis {
+  readonly uri: string;
+  readonly version: number;
+  readonly file: LoadedFile;
+  readonly policy: EffectivePolicy;
+  readonly choice: NamespaceChoice;
+  readonly registered: ReadonlyMap<string, RegisteredRule>;
+  /** Deprecated (old) name → the registered rule that replaced it. */
+  readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  readonly vocabulary: Vocabulary;
+  readonly settings: PolicySettings;
+  readonly options: PolicyOptions;
+  /** Winning entries by rule name. */
+  readonly byName: ReadonlyMap<string, ParsedEntry>;
+  /** The entry whose span (key start to value end) holds `offset`, if any. */
+  entryAt(offset: number): ParsedEntry | null;
+}
+
+/** Per-document state that survives edits: YAML pieces, parsed defaults. */
+export class DocumentCaches {
+  readonly yaml = new YamlPieceCache();
+  readonly defaults = new DefaultsParser();
+}
+
+export function chooseNamespaces(
+  uri: string,
+  entries: readonly PolicyEntry[],
+  settings: PolicySettings,
+  catalogs: CatalogSources,
+): NamespaceChoice {
+  const builtIn = catalogs.builtIn;
+  const releaseId =
+    settings.release === 'newest' || !settings.release
+      ? (builtIn?.newestRelease() ?? null)
+      : settings.release;
+  const release =
+    releaseId && builtIn ? (builtIn.resolveRelease(releaseId) ?? builtIn.newestRelease()) : null;
+  const known = new Map<string, Set<string>>();
+  const sources = new Map<string, string>();
+  if (builtIn && release) {
+    for (const namespace of builtIn.namespaces(release)) known.set(namespace, new Set());
+  }
+  for (const custom of catalogs.custom)
+    known.set(custom.namespace, new Set(custom.rules.map((rule) => rule.name)));
+  let detection: Detection;
+  if (settings.service && settings.service !== 'auto') {
+    detection = {
+      namespaces: withFamily(settings.service, known),
+      by: 'setting',
+      reason: `from the setting osPolicy.service`,
+    };
+  } else {
+    // Content detection needs rule names: load them only for this, from the index (cheap after the first time).
+    if (builtIn && release) {
+      for (const namespace of known.keys()) {
+        if (known.get(namespace)!.size > 0) continue;
+        const found = builtIn.get(namespace, release);
+        if (found) known.set(namespace, new Set(found.rules.map((rule) => rule.name)));
+      }
+    }
+    detection = detectNamespaces({
+      path: uri,
+      ruleNames: entries.flatMap((e) => (e.name ? [e.name] : [])),
+      known,
+    });
+  }
+  for (const namespace of detection.namespaces) {
+    const custom = catalogs.custom.find((c) => c.namespace === namespace);
+    if (custom) sources.set(namespace, custom.source);
+    else if (builtIn && release && builtIn.get(namespace, release)) sources.set(namespace, release);
+  }
+  return { namespaces: detection.namespaces.filter((ns) => sources.has(ns)), release, detection, sources };
+}
+
+function registeredRules(choice: NamespaceChoice, catalogs: CatalogSources): RegisteredRule[] {
+  return choice.namespaces.flatMap((namespace) => {
+    const custom = catalogs.custom.find((c) => c.namespace === namespace);
+    if (custom) return custom.rules;
+    return catalogs.builtIn && choice.release
+      ? (catalogs.builtIn.get(namespace, choice.release)?.rules ?? [])
+      : [];
+  });
+}
+
+/** Registered rules and their vocabulary per (release, namespaces, sources): shared by every document. */
+const registrations = new Map<string, { list: RegisteredRule[]; vocabulary: Vocabulary }>();
+
+function registration(
+  choice: NamespaceChoice,
+  catalogs: CatalogSources,
+): { list: RegisteredRule[]; vocabulary: Vocabulary } {
+  const key = `${choice.release}|${choice.namespaces.map((ns) => `${ns}=${choice.sources.get(ns)}`).join(',')}|${catalogs.custom.length}`;
+  let found = registrations.get(key);
+  if (!found) {
+    const list = registeredRules(choice, catalogs);
+    found = { list, vocabulary: buildVocabulary(list) };
+    if (registrations.size > 64) registrations.clear();
+    registrations.set(key, found);
+  }
+  return found;
+}
+
+export interface AnalyzeInput {
+  readonly uri: string;
+  readonly version: number;
+  readonly text: string;
+  readonly settings: PolicySettings;
+  readonly catalogs: CatalogSources;
+  readonly caches?: DocumentCaches;
+  /** Other files loaded with this one (policy.d), in load order, and this file's place among them. */
+  readonly layers?: { readonly before: readonly LoadedFile[]; readonly after: readonly LoadedFile[] };
+}
+
+export function analyze(input: AnalyzeInput): PolicyAnalysis {
+  const caches = input.caches ?? new DocumentCaches();
+  const document = readPolicyDocument(input.text, caches.yaml);
+  const file = loadPolicyFile(document);
+  const choice = chooseNamespaces(input.uri, document.entries, input.settings, input.catalogs);
+  const { list: registeredList, vocabulary } = registration(choice, input.catalogs);
+  const options: PolicyOptions = {
+    defaultRule: input.settings.defaultRule || null,
+    enforceNewDefaults: input.settings.enforceNewDefaults,
+    enforceScope: input.settings.enforceScope,
+  };
+  const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
+  const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.defaults);
+  const registered = new Map(registeredList.map((rule) => [rule.name, rule]));
+  const renamed = new Map<string, RegisteredRule>();
+  for (const rule of registeredList) {
+    if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name)
+      renamed.set(rule.deprecated_rule.name, rule);
+  }
+  const byName = new Map<string, ParsedEntry>();
+  for (const entry of file.entries)
+    if (entry.wins && entry.entry.name !== null) byName.set(entry.entry.name, entry);
+  const starts = file.entries.map((entry) => entry.entry.span.start);
+  return {
+    uri: input.uri,
+    version: input.version,
+    file,
+    policy,
+    choice,
+    registered,
+    renamed,
+    vocabulary,
+    settings: input.settings,
+    options,
+    byName,
+    entryAt(offset: number): ParsedEntry | null {
+      // Entries are in document order: binary search the last one starting at or before offset.
+      let low = 0;
+      let high = starts.length - 1;
+      let found = -1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        if (starts[middle] <= offset) {
+          found = middle;
+          low = middle + 1;
+        } else high = middle - 1;
+      }
+      if (found < 0) return null;
+      const entry = file.entries[found];
+      return offset <= entry.entry.span.end ? entry : null;
+    },
+  };
+}

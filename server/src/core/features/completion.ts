@@ -1,0 +1,207 @@
+import type { Span } from '../check/checkTypes';
+import { CREDENTIAL_KEYS, describeAttribute, KEYSTONE_ROLES } from '../catalog/vocabulary';
+import type { PolicyAnalysis } from './analysis';
+
+export type CompletionKind = 'policy' | 'rule' | 'role' | 'attribute' | 'kind' | 'operator' | 'credential';
+
+export interface CompletionItem {
+  readonly label: string;
+  readonly kind: CompletionKind;
+  /** Text replacing `range`; a snippet when `snippet` is true. */
+  readonly insertText: string;
+  readonly snippet: boolean;
+  readonly range: Span;
+  readonly detail?: string;
+  /** Markdown. */
+  readonly documentation?: string;
+  readonly sortText?: string;
+}
+
+/**
+ * Completion at `offset`, decided from the text before the cursor on its line (the file is
+ * often half-typed, so the parse tree cannot be trusted here): a policy name at the start of a
+ * line, else inside a value the piece being typed: `rule:`, `role:`, `%(`, a kind or an operator.
+ */
+export function complete(analysis: PolicyAnalysis, offset: number): CompletionItem[] {
+  const text = analysis.file.document.text;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  const json = analysis.file.document.format === 'json';
+  const valueStart = findValueStart(before, json);
+  if (valueStart < 0) return policyNames(analysis, before, offset, json);
+  const value = before.slice(valueStart);
+  const attribute = /%\(([^)\s]*)$/.exec(value);
+  if (attribute) return attributes(analysis, { start: offset - attribute[1].length, end: offset });
+  const piece = /[^\s"'(]*$/.exec(value)![0];
+  const pieceStart = offset - piece.length;
+  if (piece.startsWith('rule:')) return rules(analysis, { start: pieceStart + 5, end: offset });
+  if (piece.startsWith('role:')) return roles(analysis, { start: pieceStart + 5, end: offset });
+  if (piece.includes(':')) return [];
+  return [
+    ...kinds({ start: pieceStart, end: offset }, value.trim().length > 0),
+    ...credentialKeys({ start: pieceStart, end: offset }),
+  ];
+}
+
+/** Where the value starts on this line, or -1 when the cursor is still in the key. */
+function findValueStart(before: string, json: boolean): number {
+  if (json) {
+    // `"name": "value` — the value starts after the third quote.
+    const match = /^\s*"(?:[^"\\]|\\.)*"\s*:\s*"/.exec(before);
+    return match ? match[0].length : -1;
+  }
+  if (/^\s+/.test(before) && !/^\s*-/.test(before)) return 0;
+  const match = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]*?):(?:\s+|$)/.exec(before);
+  if (!match || match[0].length > before.length) return -1;
+  if (!/:\s+$/.test(match[0]) && match[0].length === before.length) return -1;
+  const rest = before.slice(match[0].length);
+  return match[0].length + (/^["']/.test(rest) ? 1 : 0);
+}
+
+function policyNames(
+  analysis: PolicyAnalysis,
+  before: string,
+  offset: number,
+  json: boolean,
+): CompletionItem[] {
+  const typed = /["']?[^"':\s]*$/.exec(before)![0];
+  const range = { start: offset - typed.length, end: offset };
+  const items: CompletionItem[] = [];
+  for (const rule of analysis.registered.values()) {
+    if (analysis.byName.has(rule.name)) continue;
+    const value = rule.check_str
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/\$/g, '\\$')
+      .replace(/}/g, '\\}');
+    const insertText = `"${rule.name}": "\${1:${value}}"${json ? ',' : ''}`;
+    const operations = rule.operations.map((op) => `${op.method} ${op.path}`).join('\n');
+    items.push({
+      label: rule.name,
+      kind: 'policy',
+      insertText,
+      snippet: true,
+      range,
+      detail: rule.check_str || '"" (allows everyone)',
+      documentation: [rule.description?.trim() ?? '', operations ? `\`\`\`\n${operations}\n\`\`\`` : '']
+        .filter(Boolean)
+        .join('\n\n'),
+      sortText: rule.deprecated_for_removal ? `z${rule.name}` : rule.name,
+    });
+  }
+  return items;
+}
+
+function rules(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  for (const [name, effective] of analysis.policy.rules) {
+    const fromFile = effective.origin.kind === 'file';
+    items.push({
+      label: name,
+      kind: 'rule',
+      insertText: name,
+      snippet: false,
+      range,
+      detail: fromFile ? 'defined in this file' : 'registered default',
+      sortText: `${fromFile ? '0' : '1'}${name}`,
+    });
+  }
+  return items;
+}
+
+function roles(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const keystone = new Map(KEYSTONE_ROLES.map((role) => [role.name, role.description]));
+  const seen = new Set<string>();
+  for (const [role, users] of analysis.vocabulary.roles) {
+    seen.add(role);
+    items.push({
+      label: role,
+      kind: 'role',
+      insertText: role,
+      snippet: false,
+      range,
+      detail: keystone.get(role) ?? `used by ${users.length} default(s)`,
+      sortText: `${keystone.has(role) ? '0' : '1'}${role}`,
+    });
+  }
+  // Roles the file itself uses.
+  for (const match of analysis.file.document.text.matchAll(/role:([A-Za-z0-9_.-]+)/g)) {
+    const role = match[1].toLowerCase();
+    if (seen.has(role)) continue;
+    seen.add(role);
+    items.push({
+      label: role,
+      kind: 'role',
+      insertText: role,
+      snippet: false,
+      range,
+      detail: 'used in this file',
+      sortText: `2${role}`,
+    });
+  }
+  return items;
+}
+
+function attributes(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
+  return [...analysis.vocabulary.attributes].map(([name, users]) => ({
+    label: name,
+    kind: 'attribute' as const,
+    insertText: `${name})s`,
+    snippet: false,
+    range,
+    detail: describeAttribute(name) ?? `used by ${users.length} default(s)`,
+    documentation: `Used by ${users
+      .slice(0, 8)
+      .map((u) => `\`${u}\``)
+      .join(', ')}${users.length > 8 ? ', ...' : ''}.`,
+  }));
+}
+
+const KIND_ITEMS: readonly [string, string, string][] = [
+  ['role:', 'role:${1:reader}', 'The token holds this role (case-insensitive).'],
+  ['rule:', 'rule:${1}', 'Another rule of this file or of the registered defaults.'],
+  ['project_id:%(project_id)s', 'project_id:%(${1:project_id})s', "The token's project owns the target."],
+  ['user_id:%(user_id)s', 'user_id:%(${1:user_id})s', 'The user owns the target.'],
+  ['domain_id:%(domain_id)s', 'domain_id:%(${1:domain_id})s', "The token's domain is the target's."],
+  ['system_scope:all', 'system_scope:all', 'A system-scoped token.'],
+  ['is_admin:True', 'is_admin:True', 'The context is admin (set by some services).'],
+  ['@', '@', 'Always allows.'],
+  ['!', '!', 'Always denies.'],
+];
+
+function kinds(range: Span, afterSomething: boolean): CompletionItem[] {
+  const items: CompletionItem[] = KIND_ITEMS.map(([label, insertText, detail], index) => ({
+    label,
+    kind: 'kind' as const,
+    insertText,
+    snippet: true,
+    range,
+    detail,
+    sortText: `0${index}`,
+  }));
+  const operators = afterSomething ? ['and', 'or', 'not'] : ['not'];
+  for (const operator of operators) {
+    items.push({
+      label: operator,
+      kind: 'operator',
+      insertText: `${operator} `,
+      snippet: false,
+      range,
+      sortText: `1${operator}`,
+    });
+  }
+  return items;
+}
+
+function credentialKeys(range: Span): CompletionItem[] {
+  return CREDENTIAL_KEYS.map((key) => ({
+    label: `${key.name}:`,
+    kind: 'credential' as const,
+    insertText: `${key.name}:`,
+    snippet: false,
+    range,
+    detail: key.description,
+    sortText: `2${key.name}`,
+  }));
+}

@@ -1,0 +1,69 @@
+import type { CheckNode, CheckToken, LeafCheckNode, Span } from '../check/checkTypes';
+import type { ParsedEntry } from '../engine/loadPolicy';
+import type { PolicyAnalysis } from './analysis';
+
+/** What is under the cursor in a policy file. */
+export type CursorTarget =
+  | { readonly kind: 'key'; readonly entry: ParsedEntry }
+  | {
+      readonly kind: 'leaf';
+      readonly entry: ParsedEntry;
+      readonly leaf: LeafCheckNode;
+      readonly part: 'kind' | 'match';
+      readonly attribute: AttributeAt | null;
+    }
+  | { readonly kind: 'token'; readonly entry: ParsedEntry; readonly token: CheckToken }
+  | { readonly kind: 'value'; readonly entry: ParsedEntry }
+  | { readonly kind: 'none' };
+
+export interface AttributeAt {
+  readonly name: string;
+  readonly span: Span;
+}
+
+const within = (span: Span, offset: number): boolean => span.start <= offset && offset <= span.end;
+
+export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTarget {
+  const entry = analysis.entryAt(offset);
+  if (!entry) return { kind: 'none' };
+  if (within(entry.entry.keySpan, offset)) return { kind: 'key', entry };
+  const leaf = leafAt(entry.parsed.display, offset);
+  if (leaf) {
+    const part = within(leaf.kindSpan, offset) && offset < leaf.matchSpan.start ? 'kind' : 'match';
+    return {
+      kind: 'leaf',
+      entry,
+      leaf,
+      part,
+      attribute: part === 'match' ? attributeAt(analysis, leaf, offset) : null,
+    };
+  }
+  const token = entry.parsed.tokens.find((t) => t.type !== 'check' && within(t.span, offset));
+  if (token) return { kind: 'token', entry, token };
+  return { kind: 'value', entry };
+}
+
+export function leafAt(root: CheckNode | null, offset: number): LeafCheckNode | null {
+  let node = root;
+  while (node) {
+    if (node.type === 'check') return within(node.span, offset) ? node : null;
+    if (node.type === 'not') node = within(node.operand.span, offset) ? node.operand : null;
+    else if (node.type === 'and' || node.type === 'or')
+      node = node.operands.find((o) => within(o.span, offset)) ?? null;
+    else return null;
+  }
+  return null;
+}
+
+/** The `%(name)s` around `offset` in a leaf's match, with its document span. */
+function attributeAt(analysis: PolicyAnalysis, leaf: LeafCheckNode, offset: number): AttributeAt | null {
+  const text = analysis.file.document.text;
+  const source = text.slice(leaf.matchSpan.start, leaf.matchSpan.end);
+  // Offsets inside an escaped scalar are approximate; the raw source is what the user sees.
+  for (const match of source.matchAll(/%\(([^)]*)\)[a-z]?/g)) {
+    const start = leaf.matchSpan.start + match.index;
+    const span = { start, end: start + match[0].length };
+    if (within(span, offset)) return { name: match[1], span };
+  }
+  return null;
+}

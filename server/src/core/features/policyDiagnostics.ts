@@ -1,0 +1,208 @@
+import { parseEnforcedRule } from '../check/checkParser';
+import { canonicalRuleString } from '../check/checkPrint';
+import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
+import { readKind } from '../engine/leafCache';
+import { percentFormat } from '../python/pyFormat';
+import { pyDict, pyStr } from '../python/pyValue';
+import { closestNames } from '../text/similar';
+import type { PolicyAnalysis } from './analysis';
+import type { PolicyDiagnostic } from './diagnosticTypes';
+import { fileDiagnostics } from './diagnostics';
+import { ruleReferences } from './ruleGraph';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every diagnostic of a document: the file's own problems, then what the service's registered
+ * defaults reveal (unknown and deprecated names, redundant overrides, attributes never
+ * provided, open writes), then checks that raise or call out at enforcement. Severities follow
+ * the `osPolicy.diagnostics.severity` setting; `off` drops a code.
+ */
+export function policyDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
+  const all = [
+    ...fileDiagnostics(analysis.file, analysis.policy),
+    ...catalogDiagnostics(analysis),
+    ...checkDiagnostics(analysis),
+  ];
+  if (analysis.file.document.format === 'json') all.push(jsonFormatDiagnostic(analysis));
+  const severities = analysis.settings.severities;
+  return all.flatMap((diagnostic) => {
+    const severity = severities[diagnostic.code];
+    if (severity === 'off') return [];
+    return severity ? [{ ...diagnostic, severity }] : [diagnostic];
+  });
+}
+
+function jsonFormatDiagnostic(analysis: PolicyAnalysis): PolicyDiagnostic {
+  const text = analysis.file.document.text;
+  const start = text.search(/\S/);
+  return {
+    span: { start: Math.max(start, 0), end: Math.max(start, 0) + 1 },
+    severity: 'warning',
+    code: 'deprecated-json',
+    message:
+      'JSON policy files are deprecated (since Wallaby) and oslo.policy 5.0 no longer looks for policy.json: a service ' +
+      'upgraded past it silently runs on its defaults. Convert this file to policy.yaml (quick fix available).',
+  };
+}
+
+function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
+  const diagnostics: PolicyDiagnostic[] = [];
+  if (analysis.choice.namespaces.length === 0) return diagnostics;
+  const where = `${analysis.choice.namespaces.join(', ')} (${analysis.choice.sources.get(analysis.choice.namespaces[0]) ?? '?'})`;
+  const referenced = new Set<string>();
+  for (const { parsed, wins } of analysis.file.entries) {
+    if (wins) for (const reference of ruleReferences(parsed.display)) referenced.add(reference.match);
+  }
+  for (const { entry, parsed, wins } of analysis.file.entries) {
+    if (!wins || entry.name === null) continue;
+    const name = entry.name;
+    const registered = analysis.registered.get(name);
+    const replacement = analysis.renamed.get(name);
+    if (replacement && !registered) {
+      const since = replacement.deprecated_rule?.deprecated_since ?? replacement.deprecated_since;
+      const overridden = analysis.byName.has(replacement.name);
+      diagnostics.push({
+        span: entry.keySpan,
+        severity: 'warning',
+        code: 'deprecated-name',
+        message:
+          `'${name}' is a deprecated name of '${replacement.name}'${since ? ` (since ${since})` : ''}. ` +
+          (overridden
+            ? `This file also defines '${replacement.name}', so this override is ignored.`
+            : `oslo.policy still applies it to '${replacement.name}' for now; rename it.`),
+        tags: ['deprecated'],
+      });
+      continue;
+    }
+    if (!registered) {
+      if (referenced.has(name) || name === analysis.options.defaultRule) continue;
+      const suggestions = closestNames(name, analysis.registered.keys());
+      diagnostics.push({
+        span: entry.keySpan,
+        severity: 'warning',
+        code: 'unknown-policy',
+        message:
+          `'${name}' is not a policy of ${where} and no rule refers to it: it has no effect.` +
+          (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : ''),
+        tags: ['unnecessary'],
+      });
+      continue;
+    }
+    if (registered.deprecated_for_removal) {
+      diagnostics.push({
+        span: entry.keySpan,
+        severity: 'warning',
+        code: 'deprecated-policy',
+        message:
+          `'${name}' is deprecated for removal${registered.deprecated_since ? ` since ${registered.deprecated_since}` : ''}` +
+          `${registered.deprecated_reason ? `: ${registered.deprecated_reason.trim()}` : '.'}`,
+        tags: ['deprecated'],
+      });
+    }
+    if (
+      canonicalRuleString(parsed.enforced) === canonicalRuleString(parseEnforcedRule(registered.check_str))
+    ) {
+      diagnostics.push({
+        span: entry.span,
+        severity: 'hint',
+        code: 'redundant-override',
+        message: `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.`,
+        tags: ['unnecessary'],
+      });
+    }
+    const opensWrite = registered.operations.some((op) => WRITE_METHODS.has(op.method.toUpperCase()));
+    const tree = parsed.enforced.type === 'tree' ? parsed.enforced.tree : null;
+    if (opensWrite && tree?.type === 'always') {
+      const methods = registered.operations.filter((op) => WRITE_METHODS.has(op.method.toUpperCase()));
+      diagnostics.push({
+        span: entry.value.span,
+        severity: 'warning',
+        code: 'allows-anyone-write',
+        message: `This allows ANYONE (any authenticated user) to ${methods.map((op) => `${op.method} ${op.path}`).join(', ')}.`,
+      });
+    }
+  }
+  return diagnostics;
+}
+
+const KNOWN_KINDS = ['rule', 'role', 'http', 'https'];
+
+function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
+  const diagnostics: PolicyDiagnostic[] = [];
+  const attributes = analysis.vocabulary.attributes;
+  const namespaceKnown = analysis.choice.namespaces.length > 0;
+  for (const { parsed } of analysis.file.entries) {
+    forEachLeaf(parsed.display, (leaf) => {
+      if (leaf.kindClass === 'http' || leaf.kindClass === 'https') {
+        diagnostics.push({
+          span: leaf.span,
+          severity: 'warning',
+          code: 'external-check',
+          message:
+            `oslo.policy would POST the target and the credentials to ${leaf.kind}:${leaf.match} on every check ` +
+            'and allow when it answers True. This tool never calls it: simulations show this check as unknown.',
+        });
+        return;
+      }
+      if (leaf.kindClass === 'generic') {
+        const lower = KNOWN_KINDS.find((kind) => kind === leaf.kind.toLowerCase());
+        if (lower) {
+          diagnostics.push({
+            span: leaf.kindSpan,
+            severity: 'warning',
+            code: 'kind-case',
+            message: `Kinds are case-sensitive: '${leaf.kind}:' is not '${lower}:' but a lookup of a credential named '${leaf.kind}' (almost always false).`,
+          });
+        } else {
+          const reading = readKind(leaf.kind);
+          if (reading.kind === 'raises') {
+            diagnostics.push({
+              span: leaf.kindSpan,
+              severity: 'error',
+              code: 'raises-at-enforcement',
+              message: `oslo.policy reads '${leaf.kind}' with ast.literal_eval, which raises ${reading.exception} (${reading.message}): every enforcement reaching this check fails.`,
+            });
+          }
+        }
+      }
+      if (leaf.kindClass === 'rule') return;
+      const keys = [...leaf.match.matchAll(/%\(([^)]*)\)/g)].map((m) => m[1]);
+      const probe = percentFormat(leaf.match, pyDict(keys.map((key) => [key, pyStr('x')])));
+      if (!probe.ok && probe.exception !== 'KeyError') {
+        diagnostics.push({
+          span: leaf.matchSpan,
+          severity: 'error',
+          code: 'raises-at-enforcement',
+          message: `Formatting '${leaf.match}' with the target raises ${probe.exception} (${probe.message}): every enforcement reaching this check fails.`,
+        });
+      }
+      if (!namespaceKnown) return;
+      for (const key of keys) {
+        if (attributes.has(key)) continue;
+        const suggestions = closestNames(key, attributes.keys());
+        diagnostics.push({
+          span: leaf.matchSpan,
+          severity: 'warning',
+          code: 'unknown-attribute',
+          message:
+            `No default of ${analysis.choice.namespaces[0]} uses %(${key})s: the service probably never puts '${key}' in the target, ` +
+            `and a missing key makes this check false.` +
+            (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `%(${s})s`).join(', ')}?` : ''),
+        });
+      }
+    });
+  }
+  return diagnostics;
+}
+
+function forEachLeaf(root: CheckNode | null, visit: (leaf: LeafCheckNode) => void): void {
+  if (!root) return;
+  const pending: CheckNode[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === 'check') visit(node);
+    else if (node.type === 'not') pending.push(node.operand);
+    else if (node.type === 'and' || node.type === 'or') pending.push(...node.operands);
+  }
+}

@@ -1,0 +1,71 @@
+import type { Span } from '../check/checkTypes';
+import type { PolicyAnalysis } from './analysis';
+import { cursorTarget } from './cursor';
+import { ruleReferences } from './ruleGraph';
+
+/** A rule name at the cursor: on a key, or in a `rule:` reference. */
+export function ruleNameAt(analysis: PolicyAnalysis, offset: number): { name: string; span: Span } | null {
+  const target = cursorTarget(analysis, offset);
+  if (target.kind === 'key' && target.entry.entry.name !== null)
+    return { name: target.entry.entry.name, span: target.entry.entry.keySpan };
+  if (target.kind === 'leaf' && target.leaf.kindClass === 'rule' && target.part === 'match') {
+    return { name: target.leaf.match, span: target.leaf.matchSpan };
+  }
+  return null;
+}
+
+export interface Occurrence {
+  readonly span: Span;
+  readonly isDefinition: boolean;
+}
+
+/** Every key defining `name` and every `rule:name` in the file. */
+export function occurrences(analysis: PolicyAnalysis, name: string): Occurrence[] {
+  const found: Occurrence[] = [];
+  for (const { entry, parsed } of analysis.file.entries) {
+    if (entry.name === name) found.push({ span: entry.keySpan, isDefinition: true });
+    for (const reference of ruleReferences(parsed.display)) {
+      if (reference.match === name) found.push({ span: reference.matchSpan, isDefinition: false });
+    }
+  }
+  return found.sort((a, b) => a.span.start - b.span.start);
+}
+
+export type Definition =
+  { readonly kind: 'file'; readonly span: Span } | { readonly kind: 'default'; readonly name: string } | null;
+
+/** Where `rule:x` is defined: in this file, or among the registered defaults (shown in the sample document). */
+export function definition(analysis: PolicyAnalysis, offset: number): Definition {
+  const at = ruleNameAt(analysis, offset);
+  if (!at) return null;
+  const entry = analysis.byName.get(at.name);
+  if (entry) return { kind: 'file', span: entry.entry.keySpan };
+  if (analysis.registered.has(at.name)) return { kind: 'default', name: at.name };
+  return null;
+}
+
+export interface RenameEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+/** Renames a rule and its references; null when the cursor is on no rule or the name is not valid. */
+export function renameRule(analysis: PolicyAnalysis, offset: number, newName: string): RenameEdit[] | null {
+  const at = ruleNameAt(analysis, offset);
+  if (!at || newName.length === 0 || /[\s()]/.test(newName)) return null;
+  const json = analysis.file.document.format === 'json';
+  const text = analysis.file.document.text;
+  return occurrences(analysis, at.name).map((occurrence) => {
+    if (!occurrence.isDefinition) return { span: occurrence.span, newText: newName };
+    // A key keeps its quoting: replace inside the quotes when quoted.
+    const raw = text.slice(occurrence.span.start, occurrence.span.end);
+    const quote = raw[0] === '"' || raw[0] === "'" ? raw[0] : '';
+    const needsQuotes = !json && !quote && /[:#{}[\],&*!|>'"%@`]/.test(newName);
+    const newText = quote
+      ? `${quote}${newName}${quote}`
+      : needsQuotes || json
+        ? JSON.stringify(newName)
+        : newName;
+    return { span: occurrence.span, newText };
+  });
+}

@@ -1,0 +1,283 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Connection, InitializeParams, Location, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { NamespaceCatalog } from '../core/catalog/catalogTypes';
+import { readCustomCatalog } from '../core/catalog/customCatalog';
+import { formatSample } from '../core/catalog/sampleFormat';
+import { readPolicyDocument } from '../core/document/policyDocument';
+import {
+  analyze,
+  DEFAULT_SETTINGS,
+  DocumentCaches,
+  type PolicyAnalysis,
+  type PolicySettings,
+} from '../core/features/analysis';
+import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
+import { policyDiagnostics } from '../core/features/policyDiagnostics';
+import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
+import { LineIndex } from '../core/text/lineIndex';
+import { openBuiltInCatalog } from '../node/catalogFiles';
+import { decodePolicyBytes, listPolicyDirectory } from '../node/policyFiles';
+import { readSettings } from './settings';
+
+export interface DocumentState {
+  readonly uri: string;
+  readonly version: number;
+  readonly analysis: PolicyAnalysis;
+  readonly lines: LineIndex;
+  readonly diagnostics: PolicyDiagnostic[];
+}
+
+/** The scheme of the read-only sample documents of registered defaults. */
+export const DEFAULTS_SCHEME = 'os-policy-defaults';
+
+/**
+ * Open documents, their settings and catalogs, and one analysis per version: every request for a
+ * version reuses it. Diagnostics are computed once the burst of changes is over (coalesced).
+ */
+export class DocumentStore {
+  private readonly states = new Map<string, DocumentState>();
+  private readonly caches = new Map<string, DocumentCaches>();
+  private readonly settings = new Map<string, PolicySettings>();
+  private readonly listeners: ((state: DocumentState) => void)[] = [];
+  private readonly pending = new Set<string>();
+  private readonly builtIn = openBuiltInCatalog();
+  private custom: NamespaceCatalog[] = [];
+  private supportsConfiguration = false;
+  private workspaceFolders: string[] = [];
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+  ) {
+    documents.onDidOpen((event) => this.schedule(event.document.uri, true));
+    documents.onDidChangeContent((event) => this.schedule(event.document.uri, false));
+    documents.onDidClose((event) => {
+      this.states.delete(event.document.uri);
+      this.caches.delete(event.document.uri);
+      void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    });
+    connection.onDidChangeConfiguration((change) => {
+      this.settings.clear();
+      const pushed = (change.settings as { osPolicy?: unknown } | undefined)?.osPolicy;
+      if (pushed) this.settings.set('*', readSettings(pushed));
+      this.reloadCustomCatalogs();
+      for (const document of this.documents.all()) this.schedule(document.uri, true);
+    });
+    connection.onRequest('osPolicy/defaultsDocument', (params: { uri: string }) =>
+      this.defaultsDocument(params.uri),
+    );
+  }
+
+  /** From the initialize request: what the client supports, its folders and initial settings. */
+  configure(params: InitializeParams): void {
+    this.supportsConfiguration = params.capabilities.workspace?.configuration === true;
+    this.workspaceFolders = (params.workspaceFolders ?? []).map((folder) => folder.uri);
+    if (this.workspaceFolders.length === 0 && params.rootUri) this.workspaceFolders = [params.rootUri];
+    const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    if (initial) this.settings.set('*', readSettings(initial));
+  }
+
+  initialized(): void {
+    this.reloadCustomCatalogs();
+  }
+
+  onAnalysed(listener: (state: DocumentState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The analysis of the document's current version, computed now if needed. */
+  current(uri: string): DocumentState | null {
+    const document = this.documents.get(uri);
+    if (!document) return null;
+    const cached = this.states.get(uri);
+    if (cached && cached.version === document.version) return cached;
+    let caches = this.caches.get(uri);
+    if (!caches) {
+      caches = new DocumentCaches();
+      this.caches.set(uri, caches);
+    }
+    const settings = this.settings.get(uri) ?? this.settings.get('*') ?? DEFAULT_SETTINGS;
+    const text = document.getText();
+    const analysis = analyze({
+      uri,
+      version: document.version,
+      text,
+      settings,
+      catalogs: { builtIn: this.builtIn, custom: this.custom },
+      caches,
+      layers: this.layers(uri),
+    });
+    const state: DocumentState = {
+      uri,
+      version: document.version,
+      analysis,
+      lines: new LineIndex(text),
+      diagnostics: policyDiagnostics(analysis),
+    };
+    this.states.set(uri, state);
+    return state;
+  }
+
+  private schedule(uri: string, refreshSettings: boolean): void {
+    if (refreshSettings && this.supportsConfiguration && !this.settings.has(uri)) {
+      this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'osPolicy' })
+        .then((value) => {
+          this.settings.set(uri, readSettings(value));
+          this.states.delete(uri);
+          this.schedule(uri, false);
+        })
+        .catch(() => undefined);
+    }
+    if (this.pending.has(uri)) return;
+    this.pending.add(uri);
+    // Coalesce a burst of changes: analyse once the event loop is free.
+    setImmediate(() => {
+      this.pending.delete(uri);
+      try {
+        const state = this.current(uri);
+        if (state) for (const listener of this.listeners) listener(state);
+      } catch (error) {
+        this.connection.console.error(
+          `os-policy: analysing ${uri} failed: ${(error as Error).stack ?? String(error)}`,
+        );
+      }
+    });
+  }
+
+  /** policy.d: the main file before a policy.d file, its siblings in oslo.policy's order around it. */
+  private layers(uri: string): { before: LoadedFile[]; after: LoadedFile[] } | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    try {
+      const path = fileURLToPath(uri);
+      const folder = dirname(path);
+      if (basename(folder) === 'policy.d') {
+        const root = dirname(folder);
+        const main = ['policy.yaml', 'policy.yml', 'policy.json']
+          .map((name) => join(root, name))
+          .find(existsSync);
+        const siblings = listPolicyDirectory(folder);
+        const index = siblings.indexOf(path);
+        return {
+          before: [
+            ...(main ? [this.loadFile(main)] : []),
+            ...siblings.slice(0, Math.max(index, 0)).map((p) => this.loadFile(p)),
+          ],
+          after: siblings.slice(index + 1).map((p) => this.loadFile(p)),
+        };
+      }
+      const policyDir = join(folder, 'policy.d');
+      if (
+        /^policy\.(ya?ml|json)$/.test(basename(path)) &&
+        existsSync(policyDir) &&
+        statSync(policyDir).isDirectory()
+      ) {
+        return { before: [], after: listPolicyDirectory(policyDir).map((p) => this.loadFile(p)) };
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Another file, from the editor when it is open there, else from disk. */
+  private loadFile(path: string): LoadedFile {
+    const open = this.documents.get(pathToFileURL(path).toString());
+    if (open) return loadPolicyFile(readPolicyDocument(open.getText()));
+    const text = decodePolicyBytes(readFileSync(path));
+    return loadPolicyFile(readPolicyDocument(text.ok ? text.text : ''));
+  }
+
+  /** Custom catalogs: `osPolicy.catalogPaths` and `*.sample` policy files in the workspace. Read as data only. */
+  private reloadCustomCatalogs(): void {
+    const settings = this.settings.get('*') ?? DEFAULT_SETTINGS;
+    const paths = [...settings.catalogPaths];
+    for (const folder of this.workspaceFolders) {
+      if (!folder.startsWith('file:')) continue;
+      paths.push(...findSamples(fileURLToPath(folder), 4));
+    }
+    const catalogs: NamespaceCatalog[] = [];
+    for (const path of paths) {
+      try {
+        const fallback =
+          basename(path).replace(/[-_.]?policy\.(ya?ml|json)(\.sample)?$/i, '') || basename(dirname(path));
+        const read = readCustomCatalog(readFileSync(path, 'utf8'), fallback, path);
+        if (read.ok) catalogs.push(read.catalog);
+        else this.connection.console.warn(`os-policy: ${path}: ${read.message}`);
+      } catch (error) {
+        this.connection.console.warn(`os-policy: cannot read catalog ${path}: ${(error as Error).message}`);
+      }
+    }
+    this.custom = catalogs;
+    this.states.clear();
+  }
+
+  /** Where a registered default is in the read-only sample document of its namespace. */
+  defaultsLocation(state: DocumentState, name: string): Location | null {
+    const namespace = state.analysis.choice.namespaces.find((ns) => {
+      const catalog = this.catalogOf(ns, state.analysis.choice.release);
+      return catalog?.rules.some((rule) => rule.name === name);
+    });
+    if (!namespace) return null;
+    const release = state.analysis.choice.sources.get(namespace) ?? 'custom';
+    const uri = `${DEFAULTS_SCHEME}:/${encodeURIComponent(namespace)}/${encodeURIComponent(release)}/policy.yaml.sample`;
+    const text = this.defaultsDocument(uri);
+    const line = text.split('\n').findIndex((l) => l.startsWith(`#"${name}":`));
+    const position = { line: Math.max(line, 0), character: 0 };
+    return { uri, range: { start: position, end: position } };
+  }
+
+  private catalogOf(namespace: string, release: string | null): NamespaceCatalog | null {
+    return (
+      this.custom.find((c) => c.namespace === namespace) ??
+      (this.builtIn && release ? this.builtIn.get(namespace, release) : null)
+    );
+  }
+
+  /** The text of `os-policy-defaults:/<namespace>/<release>/policy.yaml.sample`. */
+  defaultsDocument(uri: string): string {
+    const match = /^[^:]+:\/([^/]+)\/([^/]+)\//.exec(uri);
+    if (!match) return '';
+    const namespace = decodeURIComponent(match[1]);
+    const release = decodeURIComponent(match[2]);
+    const catalog =
+      this.custom.find((c) => c.namespace === namespace) ??
+      this.builtIn?.get(namespace, this.builtIn.resolveRelease(release) ?? release);
+    if (!catalog) return `# No registered defaults for ${namespace} (${release})\n`;
+    return `# Registered defaults of ${namespace} (${catalog.release}), from ${catalog.source}\n# Read-only: copy a rule into your policy file to override it.\n\n${formatSample(catalog)}`;
+  }
+
+  all(): DocumentState[] {
+    return this.documents.all().flatMap((document) => this.current(document.uri) ?? []);
+  }
+}
+
+function findSamples(root: string, depth: number): string[] {
+  const found: string[] = [];
+  const walk = (folder: string, level: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('.') || name === 'node_modules') continue;
+      const path = join(folder, name);
+      let isDirectory = false;
+      try {
+        isDirectory = statSync(path).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDirectory) {
+        if (level < depth) walk(path, level + 1);
+      } else if (/policy\.ya?ml\.sample$/i.test(name)) found.push(path);
+    }
+  };
+  walk(root, 0);
+  return found;
+}

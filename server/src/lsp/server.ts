@@ -1,0 +1,364 @@
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  FoldingRangeKind,
+  InsertTextFormat,
+  MarkupKind,
+  ProposedFeatures,
+  SemanticTokensBuilder,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type CodeAction,
+  type CompletionItem,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+  type Range,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Span } from '../core/check/checkTypes';
+import { codeActions } from '../core/features/codeActions';
+import { complete, type CompletionKind } from '../core/features/completion';
+import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
+import { hover } from '../core/features/hover';
+import { definition, occurrences, renameRule, ruleNameAt } from '../core/features/references';
+import {
+  SEMANTIC_TOKEN_MODIFIERS,
+  SEMANTIC_TOKEN_TYPES,
+  semanticTokens,
+} from '../core/features/semanticTokens';
+import { documentSymbols, foldingRanges } from '../core/features/symbols';
+import { DocumentStore, type DocumentState } from './documentStore';
+import { registerSimulation } from './simulation';
+
+const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
+  policy: CompletionItemKind.Property,
+  rule: CompletionItemKind.Function,
+  role: CompletionItemKind.Value,
+  attribute: CompletionItemKind.Variable,
+  kind: CompletionItemKind.Keyword,
+  operator: CompletionItemKind.Operator,
+  credential: CompletionItemKind.Field,
+};
+
+const SEVERITIES = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+} as const;
+
+/**
+ * The language server: a thin adapter from LSP to the pure core. Every handler answers from
+ * the cached analysis of the document's current version; an exception in a feature is logged
+ * and answered with an empty result, so the server never goes down with one request.
+ */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  const documents = new TextDocuments(TextDocument);
+  const store = new DocumentStore(connection, documents);
+
+  const range = (state: DocumentState, span: Span): Range => ({
+    start: state.lines.position(span.start),
+    end: state.lines.position(span.end),
+  });
+
+  function guarded<A extends unknown[], R>(
+    name: string,
+    fallback: R,
+    handler: (...args: A) => R,
+  ): (...args: A) => R {
+    return (...args: A) => {
+      try {
+        return handler(...args);
+      } catch (error) {
+        connection.console.error(`os-policy: ${name} failed: ${(error as Error).stack ?? String(error)}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    store.configure(params);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [':', '(', '"', ' '] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        documentHighlightProvider: true,
+        foldingRangeProvider: true,
+        codeActionProvider: {
+          codeActionKinds: [
+            CodeActionKind.QuickFix,
+            CodeActionKind.RefactorRewrite,
+            CodeActionKind.SourceFixAll,
+          ],
+        },
+        codeLensProvider: { resolveProvider: true },
+        executeCommandProvider: { commands: ['osPolicy.simulateAt'] },
+        semanticTokensProvider: {
+          legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] },
+          full: true,
+        },
+      },
+      serverInfo: { name: 'os-policy', version: '0.1.0' },
+    };
+  });
+  connection.onInitialized(() => store.initialized());
+
+  connection.onCompletion(
+    guarded('completion', [] as CompletionItem[], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      const offset = state.lines.offset(params.position.line, params.position.character);
+      return complete(state.analysis, offset).map((item) => ({
+        label: item.label,
+        kind: COMPLETION_KINDS[item.kind],
+        detail: item.detail,
+        documentation: item.documentation
+          ? { kind: MarkupKind.Markdown, value: item.documentation }
+          : undefined,
+        sortText: item.sortText,
+        insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+        textEdit: { range: range(state, item.range), newText: item.insertText },
+      }));
+    }),
+  );
+
+  connection.onHover(
+    guarded('hover', null, (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return null;
+      const result = hover(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+      );
+      return result
+        ? {
+            contents: { kind: MarkupKind.Markdown, value: result.markdown },
+            range: range(state, result.span),
+          }
+        : null;
+    }),
+  );
+
+  connection.onDefinition(
+    guarded('definition', null, (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return null;
+      const found = definition(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+      );
+      if (!found) return null;
+      if (found.kind === 'file') return { uri: params.textDocument.uri, range: range(state, found.span) };
+      return store.defaultsLocation(state, found.name);
+    }),
+  );
+
+  connection.onReferences(
+    guarded('references', [], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      const at = ruleNameAt(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+      );
+      if (!at) return [];
+      return occurrences(state.analysis, at.name)
+        .filter((o) => params.context.includeDeclaration || !o.isDefinition)
+        .map((o) => ({ uri: params.textDocument.uri, range: range(state, o.span) }));
+    }),
+  );
+
+  connection.onDocumentHighlight(
+    guarded('highlight', [], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      const at = ruleNameAt(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+      );
+      if (!at) return [];
+      return occurrences(state.analysis, at.name).map((o) => ({
+        range: range(state, o.span),
+        kind: o.isDefinition ? 3 : 2,
+      }));
+    }),
+  );
+
+  connection.onPrepareRename(
+    guarded('prepareRename', null, (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return null;
+      const at = ruleNameAt(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+      );
+      if (!at) return null;
+      const text = state.analysis.file.document.text.slice(at.span.start, at.span.end);
+      // Keys may be quoted: offer the name without its quotes.
+      const quoted = /^["']/.test(text);
+      const span = quoted ? { start: at.span.start + 1, end: at.span.end - 1 } : at.span;
+      return { range: range(state, span), placeholder: at.name };
+    }),
+  );
+
+  connection.onRenameRequest(
+    guarded('rename', null, (params): WorkspaceEdit | null => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return null;
+      const edits = renameRule(
+        state.analysis,
+        state.lines.offset(params.position.line, params.position.character),
+        params.newName,
+      );
+      if (!edits) return null;
+      return {
+        changes: {
+          [params.textDocument.uri]: edits.map((e) => ({ range: range(state, e.span), newText: e.newText })),
+        },
+      };
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guarded('symbols', [], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      return documentSymbols(state.analysis).map((symbol) => ({
+        name: symbol.name,
+        detail: symbol.detail,
+        kind:
+          symbol.kind === 'policy'
+            ? SymbolKind.Property
+            : symbol.kind === 'deprecated'
+              ? SymbolKind.Constant
+              : SymbolKind.Function,
+        tags: symbol.kind === 'deprecated' ? [1 as const] : undefined,
+        range: range(state, symbol.span),
+        selectionRange: range(state, symbol.selection),
+      }));
+    }),
+  );
+
+  connection.onFoldingRanges(
+    guarded('folding', [], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      return foldingRanges(state.analysis).map((r) => ({
+        startLine: r.startLine,
+        endLine: r.endLine,
+        kind: r.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region,
+      }));
+    }),
+  );
+
+  connection.languages.semanticTokens.on(
+    guarded('semanticTokens', { data: [] }, (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return { data: [] };
+      const builder = new SemanticTokensBuilder();
+      for (const token of semanticTokens(state.analysis)) {
+        const start = state.lines.position(token.span.start);
+        const end = state.lines.position(token.span.end);
+        if (start.line !== end.line) continue;
+        const modifiers = token.modifiers.reduce(
+          (mask, m) => mask | (1 << SEMANTIC_TOKEN_MODIFIERS.indexOf(m)),
+          0,
+        );
+        builder.push(
+          start.line,
+          start.character,
+          end.character - start.character,
+          SEMANTIC_TOKEN_TYPES.indexOf(token.type),
+          modifiers,
+        );
+      }
+      return builder.build();
+    }),
+  );
+
+  connection.onCodeAction(
+    guarded('codeAction', [] as CodeAction[], (params) => {
+      const state = store.current(params.textDocument.uri);
+      if (!state) return [];
+      const span = {
+        start: state.lines.offset(params.range.start.line, params.range.start.character),
+        end: state.lines.offset(params.range.end.line, params.range.end.character),
+      };
+      return codeActions(state.analysis, span, state.diagnostics).map((action): CodeAction => {
+        const edit: WorkspaceEdit = {};
+        if (action.createFile) {
+          const target = new URL(action.createFile.name, params.textDocument.uri).toString();
+          edit.documentChanges = [
+            { kind: 'create', uri: target, options: { ignoreIfExists: false, overwrite: false } },
+            {
+              textDocument: { uri: target, version: null },
+              edits: [
+                {
+                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                  newText: action.createFile.content,
+                },
+              ],
+            },
+          ];
+        } else {
+          edit.changes = {
+            [params.textDocument.uri]: action.edits.map((e) => ({
+              range: range(state, e.span),
+              newText: e.newText,
+            })),
+          };
+        }
+        return {
+          title: action.title,
+          kind: action.kind,
+          isPreferred: action.preferred,
+          diagnostics: params.context.diagnostics.filter(
+            (d) => typeof d.code === 'string' && action.diagnosticCodes.includes(d.code),
+          ),
+          edit,
+        };
+      });
+    }),
+  );
+
+  registerSimulation(connection, store, guarded);
+
+  store.onAnalysed((state) => {
+    void connection.sendDiagnostics({
+      uri: state.uri,
+      version: state.version,
+      diagnostics: state.diagnostics.map((d) => toDiagnostic(state, d)),
+    });
+  });
+
+  documents.listen(connection);
+  connection.listen();
+
+  function toDiagnostic(state: DocumentState, diagnostic: PolicyDiagnostic): Diagnostic {
+    return {
+      range: range(state, diagnostic.span),
+      severity: SEVERITIES[diagnostic.severity],
+      code: diagnostic.code,
+      source: 'os-policy',
+      message: diagnostic.message,
+      tags: diagnostic.tags?.map((tag) =>
+        tag === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated,
+      ),
+      relatedInformation: diagnostic.related?.map((related) => ({
+        location: { uri: state.uri, range: range(state, related.span) },
+        message: related.message,
+      })),
+    };
+  }
+}
