@@ -6,8 +6,13 @@ import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { compareWithOracle, describeDisagreements, type DifferentialJob } from '../support/compare';
 import type { RawJson } from '../support/generate';
 
-/** Every zed namespace: all dumped from the bookworm packages `npm test` installs (scripts/catalog/packages-zed.json). */
-const BOOKWORM_NAMESPACES = openBuiltInCatalog()?.namespaces('zed') ?? [];
+/**
+ * The release under test: zed by default (all its namespaces are dumped from the bookworm
+ * packages `npm test` installs); `npm run test:releases` runs this file again for epoxy and
+ * victoria against the oracle inside their chroots (OS_POLICY_ORACLE_CHROOT).
+ */
+const RELEASE = process.env.OS_POLICY_RELEASE ?? 'zed';
+const BOOKWORM_NAMESPACES = openBuiltInCatalog()?.namespaces(RELEASE) ?? [];
 
 function toRaw(value: PyValue): RawJson {
   switch (value.t) {
@@ -56,13 +61,13 @@ function targets(attributes: readonly string[]): RawJson[] {
   ];
 }
 
-describe('personas × registered rules of every bookworm namespace, against oslo.policy', function () {
+describe(`personas × registered rules of every ${RELEASE} namespace, against oslo.policy`, function () {
   this.timeout(600_000);
 
   it('agrees on every persona and rule in default and strict modes', () => {
     const catalog = openBuiltInCatalog();
     assert.ok(catalog, 'the built-in catalog is missing');
-    const registeredOf = (namespace: string): RegisteredRule[] => [...catalog.get(namespace, 'zed')!.rules];
+    const registeredOf = (namespace: string): RegisteredRule[] => [...catalog.get(namespace, RELEASE)!.rules];
     const jobs: DifferentialJob[] = [];
     for (const namespace of BOOKWORM_NAMESPACES) {
       const rules = registeredOf(namespace);

@@ -9,6 +9,7 @@ and prints one JSON line per job: {"load_error": str|null, "results": [{"result"
 A result is true/false, or null with "error": "ExceptionName: message" where oslo.policy raises.
 Run with /usr/bin/python3 (Debian's python3-oslo.policy).
 """
+import copy
 import json
 import logging
 import os
@@ -38,7 +39,9 @@ _defaults_cache = {}
 def registered(namespace):
     if namespace not in _defaults_cache:
         _defaults_cache[namespace] = list(generator.get_policies_dict([namespace])[namespace])
-    return _defaults_cache[namespace]
+    # A fresh copy per enforcer: oslo.policy 3.x mutates RuleDefault.check while loading
+    # (deprecated-rule handling), which would leak one job's mode into the next.
+    return copy.deepcopy(_defaults_cache[namespace])
 
 
 def error_text(exc):

@@ -1,5 +1,6 @@
 import { evaluateCases, type EvalLine } from '../../server/src/cli/evalCommand';
 import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
+import { releaseBehaviour } from '../../server/src/core/catalog/releases';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import type { PolicyOptions } from '../../server/src/core/engine/effectivePolicy';
 import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
@@ -60,6 +61,8 @@ export function decideOurs(
     defaultRule: job.options.default_rule || null,
     enforceNewDefaults: job.options.enforce_new_defaults,
     enforceScope: job.options.enforce_scope,
+    scopeMismatchRaises: releaseBehaviour(process.env.OS_POLICY_RELEASE ?? 'zed').scopeMismatchRaises,
+    ignoresSystemScope: !releaseBehaviour(process.env.OS_POLICY_RELEASE ?? 'zed').copiesSystemScope,
   };
   const policy = loadEffectivePolicy({ files, registered: job.namespaces.flatMap(registeredOf), options });
   const cases = parsePythonJson(`[${job.cases.map(caseJson).join(',')}]`);

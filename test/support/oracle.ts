@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYTHON, repoRoot } from './paths';
 
@@ -34,10 +34,20 @@ export interface OracleJobResult {
 
 /** Runs real oslo.policy (Debian's, under /usr/bin/python3) on the jobs, all in one process. */
 export function runOracle(jobs: readonly OracleJob[], requestText?: string): OracleJobResult[] {
-  if (!existsSync(PYTHON))
-    throw new Error(`${PYTHON} is missing: the oracle needs Debian's python3 with python3-oslo.policy`);
   const script = join(repoRoot(), 'test', 'oracle', 'oracle.py');
-  const run = spawnSync(PYTHON, [script], {
+  // Another release's oslo.policy and services live in a chroot of its Debian suite
+  // (scripts/catalog/generate.mjs builds them): run the same oracle there.
+  const chroot = process.env.OS_POLICY_ORACLE_CHROOT;
+  let command = PYTHON;
+  let args = [script];
+  if (chroot) {
+    copyFileSync(script, join(chroot, 'tmp', 'os-policy-oracle.py'));
+    command = 'chroot';
+    args = [chroot, 'python3', '/tmp/os-policy-oracle.py'];
+  } else if (!existsSync(PYTHON)) {
+    throw new Error(`${PYTHON} is missing: the oracle needs Debian's python3 with python3-oslo.policy`);
+  }
+  const run = spawnSync(command, args, {
     input: requestText ?? JSON.stringify({ jobs }),
     encoding: 'utf8',
     maxBuffer: 1 << 30,

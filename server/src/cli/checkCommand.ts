@@ -12,7 +12,7 @@ export function checkCommand(argv: readonly string[], out: (line: string) => voi
   const args = parseArgs(argv, POLICY_FLAGS);
   if (args.positionals.length === 0) throw new UsageError(CHECK_USAGE);
   const registered = registeredRules(args, openBuiltInCatalog());
-  const options = policyOptions(args);
+  const options = policyOptions(args, openBuiltInCatalog());
   let errors = 0;
   for (const path of args.positionals) {
     const file = readPolicyFile(path);

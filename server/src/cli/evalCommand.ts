@@ -35,7 +35,7 @@ export function evalCommand(argv: readonly string[], out: (line: string) => void
   const policy = loadEffectivePolicy({
     files: layers.map((layer) => layer.loaded),
     registered: registeredRules(args, openBuiltInCatalog()),
-    options: policyOptions(args),
+    options: policyOptions(args, openBuiltInCatalog()),
   });
   const lines = evaluateCases(policy, cases);
   lines.forEach((line) => out(JSON.stringify(line)));

@@ -1,5 +1,6 @@
 import type { RegisteredRule } from '../core/catalog/catalogTypes';
 import type { CatalogStore } from '../core/catalog/catalogStore';
+import { releaseBehaviour } from '../core/catalog/releases';
 import type { PolicyDocument } from '../core/document/documentTypes';
 import { readPolicyDocument } from '../core/document/policyDocument';
 import { DEFAULT_OPTIONS, type PolicyOptions } from '../core/engine/effectivePolicy';
@@ -17,12 +18,20 @@ export const POLICY_FLAGS: Record<string, FlagSpec> = {
   'policy-dir': { takesValue: true, repeatable: true },
 };
 
-export function policyOptions(args: ParsedArgs): PolicyOptions {
+/** The mode flags; the release (when namespaces are used) says which oslo.policy behaviour to follow. */
+export function policyOptions(args: ParsedArgs, catalog: CatalogStore | null = null): PolicyOptions {
   const defaultRule = single(args, 'default-rule');
+  const releaseId = single(args, 'release');
+  const release =
+    catalog && (args.values.get('namespace') ?? []).length > 0
+      ? catalog.resolveRelease(releaseId ?? catalog.newestRelease() ?? '')
+      : null;
   return {
     defaultRule: defaultRule === undefined ? DEFAULT_OPTIONS.defaultRule : defaultRule || null,
     enforceNewDefaults: args.switches.has('enforce-new-defaults'),
     enforceScope: args.switches.has('enforce-scope'),
+    scopeMismatchRaises: releaseBehaviour(release).scopeMismatchRaises,
+    ignoresSystemScope: !releaseBehaviour(release).copiesSystemScope,
   };
 }
 

@@ -10,6 +10,10 @@ export interface PolicyOptions {
   readonly defaultRule: string | null;
   readonly enforceNewDefaults: boolean;
   readonly enforceScope: boolean;
+  /** oslo.policy before 4.0 raises InvalidScope on a scope mismatch even with do_raise=False. */
+  readonly scopeMismatchRaises?: boolean;
+  /** oslo.policy before 4.0 does not copy a dict's `system_scope` into `system`. */
+  readonly ignoresSystemScope?: boolean;
 }
 
 export const DEFAULT_OPTIONS: PolicyOptions = {

@@ -36,7 +36,7 @@ export function enforceByName(
 ): Decision {
   const early = preflight(policy, request.creds);
   if (early) return early;
-  const creds = withSystemFromScope(request.creds);
+  const creds = policy.options.ignoresSystemScope ? request.creds : withSystemFromScope(request.creds);
   if (policy.rules.size === 0)
     return leafDecision(FALSE, 'no rules are loaded: oslo.policy fails closed', request);
   const resolved = resolveRule(policy, name);
@@ -47,6 +47,10 @@ export function enforceByName(
   if (registered && registered.scope_types.length > 0) {
     const scope = tokenScope(creds);
     if (!registered.scope_types.includes(scope) && policy.options.enforceScope) {
+      if (policy.options.scopeMismatchRaises) {
+        const message = `${name} requires a scope of ['${registered.scope_types.join("', '")}'], request was made with ${scope} scope.`;
+        return leafDecision(raises('InvalidScope', message), `enforce_scope: ${message}`, request);
+      }
       return leafDecision(
         FALSE,
         `enforce_scope: the token is ${scope}-scoped but '${name}' allows only ${registered.scope_types.join(', ')}`,
@@ -80,7 +84,7 @@ export function enforceCheck(
 ): Decision {
   const early = preflight(policy, request.creds);
   if (early) return early;
-  const creds = withSystemFromScope(request.creds);
+  const creds = policy.options.ignoresSystemScope ? request.creds : withSystemFromScope(request.creds);
   return evaluator.decide(rule, { rules: policy, creds, target: request.target, trace: request.trace });
 }
 

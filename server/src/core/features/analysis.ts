@@ -1,6 +1,7 @@
 import type { NamespaceCatalog, RegisteredRule } from '../catalog/catalogTypes';
 import type { CatalogStore } from '../catalog/catalogStore';
 import { detectNamespaces, withFamily, type Detection } from '../catalog/detect';
+import { releaseBehaviour } from '../catalog/releases';
 import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
 import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
 import type { PolicyEntry } from '../document/documentTypes';
@@ -176,6 +177,8 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     defaultRule: input.settings.defaultRule || null,
     enforceNewDefaults: input.settings.enforceNewDefaults,
     enforceScope: input.settings.enforceScope,
+    scopeMismatchRaises: releaseBehaviour(choice.release).scopeMismatchRaises,
+    ignoresSystemScope: !releaseBehaviour(choice.release).copiesSystemScope,
   };
   const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
   const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.defaults);

@@ -77,7 +77,7 @@ export function simulateRule(
       trace: [],
       mode,
     };
-  const effectiveCreds = withSystemFromScope(creds);
+  const effectiveCreds = policy.options.ignoresSystemScope ? creds : withSystemFromScope(creds);
   if (policy.rules.size === 0)
     return result(FALSE, mode, [{ check: name, result: 'no rules loaded: denied', children: [] }]);
   const resolved = resolveRule(policy, name);
@@ -89,6 +89,16 @@ export function simulateRule(
   if (registered && registered.scope_types.length > 0 && policy.options.enforceScope) {
     const scope = tokenScope(effectiveCreds);
     if (!registered.scope_types.includes(scope)) {
+      if (policy.options.scopeMismatchRaises) {
+        return {
+          verdict: 'error',
+          condition: null,
+          conditionTree: null,
+          reason: `InvalidScope: ${name} requires ${registered.scope_types.join(', ')} scope`,
+          trace: [],
+          mode,
+        };
+      }
       return result(FALSE, mode, [
         {
           check: `scope types ${registered.scope_types.join(', ')}`,
