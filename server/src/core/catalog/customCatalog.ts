@@ -1,5 +1,6 @@
 import type { CompactNamespaceFile, NamespaceCatalog, Operation, RegisteredRule } from './catalogTypes';
 import { expandRule } from './catalogTypes';
+import { formatHelpText } from './sampleFormat';
 
 /**
  * Catalogs users already have: `oslopolicy-sample-generator` output (`policy.yaml.sample`:
@@ -69,7 +70,7 @@ function fromExpanded(record: Record<string, unknown>): RegisteredRule {
 }
 
 const RULE_LINE = /^#?\s*"(.+?)":\s*"(.*)"\s*$/;
-const OPERATION_LINE = /^# ([A-Z]+(?:,[A-Z]+)*) {2}(\S.*)$/;
+const OPERATION_LINE = /^# ([A-Z]+(?:,[A-Z]+)*) {2}(.+)$/;
 const SCOPE_LINE = /^# Intended scope\(s\): ?(.*)$/;
 
 /** Reads a sample file's blocks: the comments before each rule line belong to it. */
@@ -117,12 +118,14 @@ function ruleFromBlock(name: string, checkStr: string, block: string[]): Registe
   let removal: { since: string | null; reason: string | null } | null = null;
   if (lines[0] === '# DEPRECATED' && isRemovalBlock(lines)) {
     const since = /deprecated since (.*)\.$/.exec(lines[1])?.[1] ?? null;
-    // The reason runs up to the first blank comment line; the description follows.
+    // The reason runs up to the first blank comment line and the description follows; without
+    // that line the two cannot be told apart, and the text is all taken as the reason.
     const rest = lines.slice(2);
     const end = rest.indexOf('#');
-    const reasonLines = end >= 0 ? rest.slice(0, end) : rest;
+    const text = rest.filter((line) => !OPERATION_LINE.test(line) && !SCOPE_LINE.test(line));
+    const reasonLines = end >= 0 ? rest.slice(0, end) : text;
     removal = { since: since === 'None' ? null : since, reason: uncomment(reasonLines) || null };
-    lines = end >= 0 ? rest.slice(end + 1) : [];
+    lines = end >= 0 ? rest.slice(end + 1) : rest.filter((line) => OPERATION_LINE.test(line) || SCOPE_LINE.test(line));
   }
   const operations: Operation[] = [];
   const scopes: string[] = [];
@@ -147,31 +150,73 @@ function ruleFromBlock(name: string, checkStr: string, block: string[]): Registe
   };
 }
 
-/** `# "old":"check" has been deprecated since X in favor of "new":"check".` then the reason. */
+/**
+ * `# "old":"check" has been deprecated since X in favor of "new":"check".` then the reason. The
+ * block follows its rule, so the end of the sentence is known; textwrap may have broken the
+ * start inside a word, so each line break there is a space or nothing, and the right choice is
+ * the one that wraps back to the same lines.
+ */
 function applyDeprecation(rules: RegisteredRule[], block: readonly string[]): void {
-  const body = block.slice(1).map((line) => line.replace(/^# ?/, ''));
-  const joined = body.join(' ');
-  const match = /^"(.+?)":"(.*?)" has been deprecated since (\S+) in favor of "(.+?)":"(.*?)"\./.exec(joined);
-  if (!match) return;
-  const index = rules.findIndex((rule) => rule.name === match[4]);
-  if (index < 0) return;
-  // The reason starts on the first line after the one that ends the sentence.
-  let consumed = 0;
-  let length = 0;
-  while (consumed < body.length && length < match[0].length) length += body[consumed++].length + 1;
-  const reason = body
-    .slice(consumed)
-    .filter((line) => !line.startsWith('WARNING') && !line.startsWith('         ') && !/^"[^"]+": "rule:/.test(line))
-    .join('\n')
-    .trim();
-  const rule = rules[index];
-  rules[index] = {
-    ...rule,
-    deprecated_rule: {
-      name: match[1],
-      check_str: match[2],
-      deprecated_reason: reason || null,
-      deprecated_since: match[3] === 'None' ? null : match[3],
-    },
-  };
+  const rule = rules[rules.length - 1];
+  const lines = block.slice(1);
+  const body = lines.map((line) => line.replace(/^# ?/, ''));
+  const tail = ` in favor of "${rule.name}":"${rule.check_str}".`;
+  const tailLetters = tail.replace(/ /g, '');
+  for (let count = 1; count <= body.length; count++) {
+    const pieces = body.slice(0, count);
+    const letters = pieces.join('').replace(/ /g, '');
+    if (!letters.endsWith(tailLetters)) continue;
+    const headLetters = letters.length - tailLetters.length;
+    const head = headPieces(pieces, headLetters);
+    const sentence = head && unwrapHead(head, tail, lines.slice(0, count).join('\n'));
+    const match = sentence ? /^"(.+?)":"(.*?)" has been deprecated since (\S+)$/s.exec(sentence.slice(0, -tail.length)) : null;
+    if (!match) return;
+    const reason = uncomment(lines.slice(count).filter((line) => !/^# (WARNING|\s{9}|"[^"]+": "rule:)/.test(line)));
+    rules[rules.length - 1] = {
+      ...rule,
+      deprecated_rule: {
+        name: match[1],
+        check_str: match[2],
+        deprecated_reason: reason || null,
+        deprecated_since: match[3] === 'None' ? null : match[3],
+      },
+    };
+    return;
+  }
+}
+
+/** The lines' text up to `letters` non-space characters, still split at the line breaks. */
+function headPieces(pieces: readonly string[], letters: number): string[] | null {
+  const out: string[] = [];
+  let seen = 0;
+  for (const piece of pieces) {
+    if (seen >= letters) break;
+    let taken = '';
+    for (const char of piece) {
+      if (seen >= letters) break;
+      taken += char;
+      if (char !== ' ') seen++;
+    }
+    out.push(taken);
+  }
+  return seen === letters ? out : null;
+}
+
+/** Joins the head pieces (a space or nothing at each break) so that head + tail wraps to `expected`. */
+function unwrapHead(pieces: readonly string[], tail: string, expected: string): string | null {
+  const breaks = pieces.length - 1;
+  if (breaks > 12) return null;
+  // Several joins may wrap back alike: a line filled to the width was most likely cut inside a
+  // word (textwrap cuts long words exactly there), so that reading comes first.
+  const lines = expected.split('\n');
+  let preferred = 0;
+  for (let index = 1; index < pieces.length; index++) if ((lines[index - 1] ?? '').length === 70) preferred |= 1 << (index - 1);
+  for (let attempt = 0; attempt < 1 << breaks; attempt++) {
+    const mask = attempt ^ preferred;
+    let text = pieces[0];
+    for (let index = 1; index < pieces.length; index++) text += (mask & (1 << (index - 1)) ? '' : ' ') + pieces[index];
+    const sentence = `${text}${tail}`;
+    if (/" has been deprecated since \S+ in favor of /.test(sentence) && formatHelpText(sentence) === expected) return sentence;
+  }
+  return null;
 }
