@@ -13,6 +13,7 @@ import { parsePythonJson } from '../../server/src/core/python/pyJson';
 import { checkString, credentials, policyFile, rawJsonText, target } from '../support/generate';
 import { PYTHON, repoRoot } from '../support/paths';
 import { Random } from '../support/random';
+import { bigPolicyFile } from './bigPolicy';
 
 /**
  * `npm run bench` (engine part): checks parsed and decided per second, and loading plus
@@ -34,23 +35,6 @@ function timeMs(run: () => void): number {
   const start = process.hrtime.bigint();
   run();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** A realistic big file: rules referring to earlier rules, roles, owners, literals. */
-export function bigPolicyFile(random: Random, count: number): string {
-  const lines = ['# generated for the benchmark'];
-  for (let index = 0; index < count / 2; index++) {
-    const refs = index > 0 ? [`rule:r${random.int(0, index - 1)}`] : [];
-    const check = random.pick([
-      `role:admin or (role:member and project_id:%(project_id)s)`,
-      `rule:r${Math.max(0, index - 1)} or role:reader`,
-      `(role:reader and project_id:%(project_id)s) or ${refs[0] ?? 'role:admin'}`,
-      `'public':%(visibility)s or user_id:%(user_id)s`,
-      `is_admin:True or not role:x`,
-    ]);
-    lines.push(`"svc:resource${index}:action": "${check}"`, `r${index}: "${refs[0] ?? '@'}"`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 function main(): void {

@@ -39,6 +39,8 @@ export class LspClient {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.process.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    // A reply racing the server's exit must not take the test process down.
+    this.process.stdin!.on('error', () => undefined);
     this.connection = createMessageConnection(
       new StreamMessageReader(this.process.stdout!),
       new StreamMessageWriter(this.process.stdin!),
@@ -120,7 +122,7 @@ export class LspClient {
         this.connection.sendRequest('shutdown'),
         new Promise((resolve) => setTimeout(resolve, 2000)),
       ]);
-      void this.connection.sendNotification('exit');
+      this.connection.sendNotification('exit').catch(() => undefined);
     } catch {
       // The server may already be gone.
     }

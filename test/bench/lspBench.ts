@@ -1,0 +1,172 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { formatRuleSample } from '../../server/src/core/catalog/sampleFormat';
+import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
+import { LspClient } from '../support/lspClient';
+import { PYTHON, repoRoot } from '../support/paths';
+import { Random } from '../support/random';
+import { bigPolicyFile } from './bigPolicy';
+
+/**
+ * `npm run bench` (language server part): the real server over stdio, driven like an editor:
+ * open-to-diagnostics, re-diagnosis after a one-character edit, completion and hover p95, RSS;
+ * side by side with oslo.policy loading + checking the same file and yaml-language-server
+ * validating it.
+ */
+const EDITS = 30;
+const QUERIES = 100;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function measureOurs(name: string, path: string, text: string): Promise<Record<string, string>> {
+  const client = new LspClient({ release: 'epoxy' });
+  await client.initialize(join(path, '..'));
+  const uri = pathToFileURL(path).toString();
+  let start = now();
+  await client.open(uri, text);
+  const open = now() - start;
+  const lines = text.split('\n');
+  // Edit inside a check string in the middle of the file, back and forth.
+  const line = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('role:'));
+  const character = lines[line].indexOf('role:') + 5;
+  const edits: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    start = now();
+    await client.change(uri, {
+      range: {
+        start: { line, character },
+        end: { line, character: i % 2 === 0 ? character : character + 1 },
+      },
+      text: i % 2 === 0 ? 'x' : '',
+    });
+    edits.push(now() - start);
+  }
+  const hovers: number[] = [];
+  const completions: number[] = [];
+  const random = new Random(5);
+  for (let i = 0; i < QUERIES; i++) {
+    const at = random.int(1, lines.length - 2);
+    const column = Math.max(0, lines[at].indexOf('role:') + 6);
+    start = now();
+    await client.request('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: at, character: 3 },
+    });
+    hovers.push(now() - start);
+    start = now();
+    await client.request('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: at, character: column },
+    });
+    completions.push(now() - start);
+  }
+  const rss = rssOf(client.process.pid!);
+  await client.close();
+  return {
+    file: name,
+    'open → diagnostics': `${open.toFixed(0)} ms`,
+    'edit → diagnostics (median / p95)': `${percentile(edits, 50).toFixed(1)} / ${percentile(edits, 95).toFixed(1)} ms`,
+    'hover p95': `${percentile(hovers, 95).toFixed(1)} ms`,
+    'completion p95': `${percentile(completions, 95).toFixed(1)} ms`,
+    'server RSS': `${rss.toFixed(0)} MB`,
+  };
+}
+
+function measureOslo(path: string): string {
+  const script = [
+    'import logging, time, warnings, sys',
+    'logging.disable(50); warnings.simplefilter("ignore")',
+    'from oslo_config import cfg',
+    'from oslo_policy import policy',
+    'conf = cfg.ConfigOpts(); conf([], project="b", default_config_files=[], default_config_dirs=[])',
+    'e = policy.Enforcer(conf, policy_file=sys.argv[1])',
+    't = time.perf_counter(); e.load_rules(); print((time.perf_counter() - t) * 1000)',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf8' });
+  return run.status === 0 ? `${Number(run.stdout).toFixed(0)} ms` : 'failed';
+}
+
+async function measureYamlLanguageServer(path: string, text: string): Promise<string> {
+  const server = spawn(
+    process.execPath,
+    [join(repoRoot(), 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'), '--stdio'],
+    { stdio: 'pipe' },
+  );
+  server.stdin.on('error', () => undefined);
+  const connection = createMessageConnection(
+    new StreamMessageReader(server.stdout),
+    new StreamMessageWriter(server.stdin),
+  );
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+    params.items.map(() => ({ validate: true })),
+  );
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onNotification('window/logMessage', () => undefined);
+  connection.listen();
+  const uri = pathToFileURL(path).toString();
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true } },
+  });
+  await connection.sendNotification('initialized', {});
+  const start = now();
+  const published = new Promise<void>((resolve) =>
+    connection.onNotification('textDocument/publishDiagnostics', () => resolve()),
+  );
+  await connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'yaml', version: 1, text },
+  });
+  await Promise.race([published, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  const elapsed = now() - start;
+  await connection.sendRequest('shutdown').catch(() => undefined);
+  connection.dispose();
+  server.kill();
+  return `${elapsed.toFixed(0)} ms`;
+}
+
+async function main(): Promise<void> {
+  const workdir = mkdtempSync(join(tmpdir(), 'os-policy-lsp-bench-'));
+  const big = join(workdir, 'generated', 'policy.yaml');
+  spawnSync('mkdir', ['-p', join(workdir, 'generated'), join(workdir, 'neutron')]);
+  writeFileSync(big, bigPolicyFile(new Random(1), 10_000));
+  // The largest real namespace, every default written out as an override.
+  const neutron = openBuiltInCatalog()!.get('neutron', 'epoxy')!;
+  const real = join(workdir, 'neutron', 'policy.yaml');
+  writeFileSync(real, neutron.rules.map((rule) => formatRuleSample(rule, false)).join(''));
+  const rows: Record<string, string>[] = [];
+  for (const [name, path] of [
+    ['generated 10,000 rules', big],
+    [`neutron epoxy (${neutron.rules.length} rules, all written out)`, real],
+  ] as const) {
+    const text = readFileSync(path, 'utf8');
+    const ours = await measureOurs(name, path, text);
+    ours['oslo.policy load_rules()'] = measureOslo(path);
+    ours['yaml-language-server open → diagnostics'] = await measureYamlLanguageServer(path, text);
+    rows.push(ours);
+  }
+  for (const row of rows) {
+    process.stdout.write(`${row.file}\n`);
+    for (const [key, value] of Object.entries(row))
+      if (key !== 'file') process.stdout.write(`  ${key.padEnd(45)} ${value}\n`);
+  }
+  process.stdout.write('budgets: open ≤ 100 ms, edit ≤ 20 ms, hover/completion p95 ≤ 10 ms, RSS ≤ 150 MB\n');
+}
+
+void main();
