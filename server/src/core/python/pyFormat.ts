@@ -1,4 +1,5 @@
-import { PyError, pyRepr, pyToStr } from './pyRepr';
+import { formatFloat } from './pyFloatFormat';
+import { PyError, PyUnpredictableError, pyAscii, pyRepr, pyToStr } from './pyRepr';
 import { pyTypeName, type PyValue } from './pyValue';
 
 export type FormatResult =
@@ -6,9 +7,13 @@ export type FormatResult =
   | { readonly ok: false; readonly exception: string; readonly message: string };
 
 /**
- * Python's printf-style `format % args`, as oslo.policy applies it to a check's match with the
- * target (`'%(project_id)s' % target`). Errors carry Python's exception class and message:
- * KeyError's message is the key's repr, as `str(KeyError('x'))` prints it.
+ * Python's printf-style `format % args` (CPython 3.11's PyUnicode_Format), as oslo.policy
+ * applies it to a check's match with the target (`'%(project_id)s' % target`). Errors carry
+ * Python's exception class and message; KeyError's message is the key's repr, as
+ * `str(KeyError('x'))` prints it.
+ *
+ * Throws PyUnpredictableError when the text cannot be known here (`str()` of a set ordered by
+ * string hashes, a datetime, or a field so wide that Python may run out of memory).
  */
 export function percentFormat(format: string, args: PyValue): FormatResult {
   const simple = args.t === 'dict' ? simpleMappingFormat(format, args.map) : null;
@@ -22,8 +27,8 @@ export function percentFormat(format: string, args: PyValue): FormatResult {
 }
 
 /**
- * The common case, `%(key)s` specs and `%%` with a dict, without the general machinery (or
- * exceptions). Null when the format has anything else, for the general formatter.
+ * The common case, only `%(key)s` and `%%` with a dict, without the general machinery. Null
+ * when the format has anything else, for the general formatter.
  */
 function simpleMappingFormat(format: string, map: ReadonlyMap<string, PyValue>): FormatResult | null {
   let out = '';
@@ -45,229 +50,330 @@ function simpleMappingFormat(format: string, map: ReadonlyMap<string, PyValue>):
     const value = map.get(key);
     if (value === undefined)
       return { ok: false, exception: 'KeyError', message: pyRepr({ t: 'str', v: key }) };
-    if (value.t === 'str') out += value.v;
-    else {
-      try {
-        out += pyToStr(value);
-      } catch {
-        return null;
-      }
-    }
+    if (value.t !== 'str') return null;
+    out += value.v;
     index = close + 2;
   }
 }
 
-/** Mapping protocol as `PyMapping_Check` sees it: dicts and lists (which have `__getitem__`), not tuples or strings. */
-function mappingOf(args: PyValue): PyValue | null {
-  return args.t === 'dict' || args.t === 'list' ? args : null;
+const F_LJUST = 1;
+const F_SIGN = 2;
+const F_BLANK = 4;
+const F_ALT = 8;
+const F_ZERO = 16;
+
+const SSIZE_MAX = (1n << 63n) - 1n;
+const INT_MAX = 2 ** 31 - 1;
+/** Beyond this many characters of output for one field, Python may well raise MemoryError. */
+const LARGEST_FIELD = 10_000_000;
+
+interface Spec {
+  ch: number;
+  flags: number;
+  width: number;
+  prec: number;
 }
 
-class Formatter {
-  private argIndex: number;
-  private argLength: number;
-  private readonly mapping: PyValue | null;
-  private current: PyValue;
-  private index = 0;
-  private readonly out: string[] = [];
+/** `PyMapping_Check(args) && !tuple && !str`: what makes `%(key)s` legal (bytes and lists qualify). */
+function isMapping(args: PyValue): boolean {
+  return args.t === 'dict' || args.t === 'list' || args.t === 'bytes';
+}
 
-  constructor(
-    private readonly format: string,
-    private readonly args: PyValue,
-  ) {
-    if (args.t === 'tuple') {
-      this.argLength = args.items.length;
+/** A port of PyUnicode_Format: positions and counts are in code points, as Python's are. */
+class Formatter {
+  private readonly codes: number[];
+  private pos = 0;
+  private count: number;
+  private args: PyValue;
+  private argLength: number;
+  private argIndex: number;
+  private readonly dict: PyValue | null;
+  private out = '';
+
+  constructor(format: string, original: PyValue) {
+    this.codes = Array.from(format, (char) => char.codePointAt(0)!);
+    this.count = this.codes.length;
+    this.args = original;
+    if (original.t === 'tuple') {
+      this.argLength = original.items.length;
       this.argIndex = 0;
     } else {
       this.argLength = -1;
       this.argIndex = -2;
     }
-    this.current = args;
-    this.mapping = mappingOf(args);
+    this.dict = isMapping(original) ? original : null;
+  }
+
+  /** The code at `pos`; 0 past the end, like the NUL after a CPython string. */
+  private read(): number {
+    return this.codes[this.pos] ?? 0;
   }
 
   run(): string {
-    const format = this.format;
-    while (this.index < format.length) {
-      const percent = format.indexOf('%', this.index);
-      if (percent < 0) {
-        this.out.push(format.slice(this.index));
-        break;
+    while (--this.count >= 0) {
+      if (this.read() !== 0x25) {
+        const start = this.pos++;
+        while (this.count >= 0 && this.read() !== 0x25) {
+          this.pos++;
+          this.count--;
+        }
+        if (this.count < 0) this.pos--;
+        this.out += String.fromCodePoint(...this.codes.slice(start, this.pos));
+      } else {
+        this.pos++;
+        this.formatArg();
       }
-      this.out.push(format.slice(this.index, percent));
-      this.index = percent + 1;
-      this.spec();
     }
-    if (this.argIndex < this.argLength && this.mapping === null) {
+    if (this.argIndex < this.argLength && this.dict === null) {
       throw new PyError('TypeError', 'not all arguments converted during string formatting');
     }
-    return this.out.join('');
+    return this.out;
   }
 
   private nextArg(): PyValue {
-    if (this.argIndex < this.argLength) {
+    const index = this.argIndex;
+    if (index < this.argLength) {
       this.argIndex++;
-      if (this.argLength < 0) return this.current;
-      return (this.args as { items: readonly PyValue[] }).items[this.argIndex - 1];
+      if (this.argLength < 0) return this.args;
+      return (this.args as { items: readonly PyValue[] }).items[index];
     }
     throw new PyError('TypeError', 'not enough arguments for format string');
   }
 
-  private peek(): string | undefined {
-    return this.format[this.index];
-  }
-
-  private spec(): void {
-    const format = this.format;
-    let value: PyValue | null = null;
-    if (this.peek() === '(') {
-      if (this.mapping === null) throw new PyError('TypeError', 'format requires a mapping');
-      let depth = 1;
-      const keyStart = ++this.index;
-      while (this.index < format.length && depth > 0) {
-        if (format[this.index] === '(') depth++;
-        else if (format[this.index] === ')') depth--;
-        this.index++;
-      }
-      if (depth > 0) throw new PyError('ValueError', 'incomplete format key');
-      const key = format.slice(keyStart, this.index - 1);
-      value = this.lookup(key);
-      this.current = value;
-      this.argLength = -1;
-      this.argIndex = -1;
-    }
-    let flags = '';
-    while (this.index < format.length && '-+ #0'.includes(format[this.index])) flags += format[this.index++];
-    let width: number | null = null;
-    if (this.peek() === '*') {
-      this.index++;
-      width = this.intArg();
-      if (width < 0) {
-        flags += '-';
-        width = -width;
-      }
-    } else width = this.digits();
-    let precision: number | null = null;
-    if (this.peek() === '.') {
-      this.index++;
-      if (this.peek() === '*') {
-        this.index++;
-        precision = Math.max(0, this.intArg());
-      } else precision = this.digits() ?? 0;
-    }
-    while (this.index < format.length && 'hlL'.includes(format[this.index])) this.index++;
-    if (this.index >= format.length) throw new PyError('ValueError', 'incomplete format');
-    const conversion = format[this.index++];
-    if (conversion === '%') {
-      this.out.push('%');
+  private formatArg(): void {
+    const spec: Spec = { ch: this.read(), flags: 0, width: -1, prec: -1 };
+    if (spec.ch === 0x25) {
+      this.pos++;
+      this.count--;
+      this.out += '%';
       return;
     }
-    const argument = value ?? this.nextArg();
-    const body = this.convert(conversion, argument, flags, precision);
-    this.out.push(pad(body, width, flags, /[diouxXeEfFgG]/.test(conversion)));
+    this.parseSpec(spec);
+    const value = this.nextArg();
+    const formatted = this.convert(spec, value);
+    this.out += output(spec, formatted.text, formatted.numeric);
   }
 
-  private lookup(key: string): PyValue {
-    const mapping = this.mapping!;
+  private parseSpec(spec: Spec): void {
+    if (spec.ch === 0x28) this.mappingKey(spec);
+    while (--this.count >= 0) {
+      spec.ch = this.read();
+      this.pos++;
+      const flag =
+        spec.ch === 0x2d
+          ? F_LJUST
+          : spec.ch === 0x2b
+            ? F_SIGN
+            : spec.ch === 0x20
+              ? F_BLANK
+              : spec.ch === 0x23
+                ? F_ALT
+                : spec.ch === 0x30
+                  ? F_ZERO
+                  : 0;
+      if (flag === 0) break;
+      spec.flags |= flag;
+    }
+    if (spec.ch === 0x2a) {
+      const width = this.starArgument();
+      if (width < -SSIZE_MAX - 1n || width > SSIZE_MAX) {
+        throw new PyError('OverflowError', 'Python int too large to convert to C ssize_t');
+      }
+      spec.width = Number(width < 0n ? -width : width);
+      if (width < 0n) spec.flags |= F_LJUST;
+      this.advance(spec);
+    } else if (isDigit(spec.ch)) {
+      let width = BigInt(spec.ch - 0x30);
+      while (--this.count >= 0) {
+        spec.ch = this.read();
+        this.pos++;
+        if (!isDigit(spec.ch)) break;
+        const digit = BigInt(spec.ch - 0x30);
+        if (width > (SSIZE_MAX - digit) / 10n) throw new PyError('ValueError', 'width too big');
+        width = width * 10n + digit;
+      }
+      spec.width = Number(width);
+    }
+    if (spec.ch === 0x2e) {
+      spec.prec = 0;
+      if (this.advance(spec) === 0x2a) {
+        const prec = this.starArgument();
+        if (prec < -(2n ** 31n) || prec > BigInt(INT_MAX)) {
+          throw new PyError('OverflowError', 'Python int too large to convert to C int');
+        }
+        spec.prec = Math.max(0, Number(prec));
+        this.advance(spec);
+      } else if (isDigit(spec.ch)) {
+        spec.prec = spec.ch - 0x30;
+        while (--this.count >= 0) {
+          spec.ch = this.read();
+          this.pos++;
+          if (!isDigit(spec.ch)) break;
+          const digit = spec.ch - 0x30;
+          if (spec.prec > Math.trunc((INT_MAX - digit) / 10)) {
+            throw new PyError('ValueError', 'precision too big');
+          }
+          spec.prec = spec.prec * 10 + digit;
+        }
+      }
+    }
+    // `%hd`, `%ld`, `%Ld`: one length modifier is ignored.
+    if (this.count >= 0 && (spec.ch === 0x68 || spec.ch === 0x6c || spec.ch === 0x4c)) this.advance(spec);
+    if (this.count < 0) throw new PyError('ValueError', 'incomplete format');
+  }
+
+  /** Moves to the next code of the spec, if any, and returns the current one. */
+  private advance(spec: Spec): number {
+    if (--this.count >= 0) {
+      spec.ch = this.read();
+      this.pos++;
+    }
+    return spec.ch;
+  }
+
+  /** `%(key)`: balanced parentheses; the value replaces the arguments for this one spec. */
+  private mappingKey(spec: Spec): void {
+    if (this.dict === null) throw new PyError('TypeError', 'format requires a mapping');
+    ++this.pos;
+    --this.count;
+    const keyStart = this.pos;
+    let depth = 1;
+    while (depth > 0 && --this.count >= 0) {
+      spec.ch = this.read();
+      if (spec.ch === 0x29) depth--;
+      else if (spec.ch === 0x28) depth++;
+      this.pos++;
+    }
+    if (this.count < 0 || depth > 0) throw new PyError('ValueError', 'incomplete format key');
+    const key = String.fromCodePoint(...this.codes.slice(keyStart, this.pos - 1));
+    this.args = this.lookup(this.dict, key);
+    this.argLength = -1;
+    this.argIndex = -2;
+  }
+
+  private lookup(mapping: PyValue, key: string): PyValue {
     if (mapping.t === 'dict') {
       const found = mapping.map.get(key);
       if (found === undefined) throw new PyError('KeyError', pyRepr({ t: 'str', v: key }));
       return found;
     }
-    throw new PyError('TypeError', `${pyTypeName(mapping)} indices must be integers or slices, not str`);
+    const what = mapping.t === 'bytes' ? 'byte' : pyTypeName(mapping);
+    throw new PyError('TypeError', `${what} indices must be integers or slices, not str`);
   }
 
-  private intArg(): number {
-    const argument = this.nextArg();
-    if (argument.t === 'int') return Number(argument.v);
-    if (argument.t === 'bool') return argument.v ? 1 : 0;
+  /** `*` takes its number from the arguments: an int (or bool), nothing else. */
+  private starArgument(): bigint {
+    const value = this.nextArg();
+    if (value.t === 'int') return value.v;
+    if (value.t === 'bool') return value.v ? 1n : 0n;
     throw new PyError('TypeError', '* wants int');
   }
 
-  private digits(): number | null {
-    const start = this.index;
-    while (
-      this.index < this.format.length &&
-      this.format[this.index] >= '0' &&
-      this.format[this.index] <= '9'
-    )
-      this.index++;
-    return this.index > start ? Number(this.format.slice(start, this.index)) : null;
-  }
-
-  private convert(conversion: string, value: PyValue, flags: string, precision: number | null): string {
-    switch (conversion) {
+  private convert(spec: Spec, value: PyValue): { text: string; numeric: boolean } {
+    const ch = spec.ch;
+    switch (String.fromCodePoint(ch)) {
       case 's':
+        return { text: pyToStr(value), numeric: false };
       case 'r':
-      case 'a': {
-        const text = conversion === 's' ? pyToStr(value) : pyRepr(value, conversion === 'a');
-        return precision === null ? text : [...text].slice(0, precision).join('');
-      }
+        return { text: pyRepr(value), numeric: false };
+      case 'a':
+        return { text: pyAscii(value), numeric: false };
       case 'd':
       case 'i':
       case 'u':
-        return signed(integerOf(value, conversion, true), flags, (n) => n.toString(), precision);
       case 'o':
       case 'x':
-      case 'X': {
-        const n = integerOf(value, conversion, false);
-        const radix = conversion === 'o' ? 8 : 16;
-        const prefix = flags.includes('#')
-          ? conversion === 'o'
-            ? '0o'
-            : conversion === 'x'
-              ? '0x'
-              : '0X'
-          : '';
-        const text = signed(n, flags, (m) => m.toString(radix), precision, prefix);
-        return conversion === 'X' ? text.toUpperCase() : text;
-      }
+      case 'X':
+        return { text: formatLong(value, spec), numeric: true };
       case 'e':
       case 'E':
       case 'f':
       case 'F':
       case 'g':
-      case 'G':
-        return formatFloat(floatOf(value), conversion, flags, precision ?? 6);
+      case 'G': {
+        const prec = spec.prec < 0 ? 6 : spec.prec;
+        if (prec > LARGEST_FIELD) throw tooLarge(prec);
+        const text = formatFloat(floatOf(value), String.fromCodePoint(ch), prec, (spec.flags & F_ALT) !== 0);
+        return { text, numeric: true };
+      }
       case 'c':
-        return charOf(value);
+        return { text: charOf(value), numeric: false };
       default: {
-        const code = conversion.codePointAt(0)!;
+        const shown = ch >= 31 && ch <= 126 ? String.fromCharCode(ch) : '?';
         throw new PyError(
           'ValueError',
-          `unsupported format character '${conversion}' (0x${code.toString(16)}) at index ${this.index - 1}`,
+          `unsupported format character '${shown}' (0x${ch.toString(16)}) at index ${this.pos - 1}`,
         );
       }
     }
   }
 }
 
-function integerOf(value: PyValue, conversion: string, acceptFloat: boolean): bigint {
-  if (value.t === 'int') return value.v;
-  if (value.t === 'bool') return value.v ? 1n : 0n;
-  if (value.t === 'float' && acceptFloat) {
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function tooLarge(size: number): PyUnpredictableError {
+  return new PyUnpredictableError(`a formatted field of ${size} characters (Python may raise MemoryError)`);
+}
+
+/** mainformatlong + _PyUnicode_FormatLong: int() of the value, digits padded to the precision. */
+function formatLong(value: PyValue, spec: Spec): string {
+  const type = String.fromCodePoint(spec.ch);
+  let n: bigint;
+  if (value.t === 'int') n = value.v;
+  else if (value.t === 'bool') n = value.v ? 1n : 0n;
+  else if (value.t === 'float' && (type === 'd' || type === 'i' || type === 'u')) {
     if (Number.isNaN(value.v)) throw new PyError('ValueError', 'cannot convert float NaN to integer');
     if (!Number.isFinite(value.v))
       throw new PyError('OverflowError', 'cannot convert float infinity to integer');
-    return BigInt(Math.trunc(value.v));
+    n = BigInt(Math.trunc(value.v));
+  } else {
+    if (value.t === 'opaque') throw new PyUnpredictableError(`formatting ${value.description} as a number`);
+    const what = type === 'o' || type === 'x' || type === 'X' ? 'an integer' : 'a real number';
+    throw new PyError('TypeError', `%${type} format: ${what} is required, not ${pyTypeName(value)}`);
   }
-  const what = acceptFloat ? 'a real number' : 'an integer';
-  throw new PyError('TypeError', `%${conversion} format: ${what} is required, not ${pyTypeName(value)}`);
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  let digits: string;
+  if (type === 'o') digits = magnitude.toString(8);
+  else if (type === 'x' || type === 'X') digits = magnitude.toString(16);
+  else digits = magnitude.toString(10);
+  if (type !== 'o' && type !== 'x' && type !== 'X') {
+    if (digits.length > 4300) {
+      throw new PyError(
+        'ValueError',
+        'Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit',
+      );
+    }
+  }
+  if (spec.prec > LARGEST_FIELD) throw tooLarge(spec.prec);
+  if (spec.prec > digits.length) digits = '0'.repeat(spec.prec - digits.length) + digits;
+  const prefix = (spec.flags & F_ALT) !== 0 && type !== 'd' && type !== 'i' && type !== 'u' ? `0${type}` : '';
+  const text = `${negative ? '-' : ''}${prefix}${digits}`;
+  return type === 'X' ? text.toUpperCase() : text;
 }
 
+/** PyFloat_AsDouble: floats, ints (if they fit) and bools. */
 function floatOf(value: PyValue): number {
   if (value.t === 'float') return value.v;
+  if (value.t === 'bool') return value.v ? 1 : 0;
   if (value.t === 'int') {
     const n = Number(value.v);
+    // Number() rounds to nearest like PyLong_AsDouble; only values past the largest double overflow.
     if (!Number.isFinite(n)) throw new PyError('OverflowError', 'int too large to convert to float');
     return n;
   }
-  if (value.t === 'bool') return value.v ? 1 : 0;
+  if (value.t === 'opaque') throw new PyUnpredictableError(`formatting ${value.description} as a float`);
   throw new PyError('TypeError', `must be real number, not ${pyTypeName(value)}`);
 }
 
+/** formatchar: a one-character str, or an int (or bool) code point. */
 function charOf(value: PyValue): string {
-  if (value.t === 'str' && [...value.v].length === 1) return value.v;
-  if (value.t === 'int' || value.t === 'bool') {
+  if (value.t === 'str') {
+    const codes = Array.from(value.v);
+    if (codes.length === 1) return value.v;
+  } else if (value.t === 'int' || value.t === 'bool') {
     const code = value.t === 'int' ? value.v : value.v ? 1n : 0n;
     if (code < 0n || code > 0x10ffffn) throw new PyError('OverflowError', '%c arg not in range(0x110000)');
     return String.fromCodePoint(Number(code));
@@ -275,136 +381,49 @@ function charOf(value: PyValue): string {
   throw new PyError('TypeError', '%c requires int or char');
 }
 
-function signed(
-  n: bigint,
-  flags: string,
-  digitsOf: (n: bigint) => string,
-  precision: number | null,
-  prefix = '',
-): string {
-  const negative = n < 0n;
-  let digits = digitsOf(negative ? -n : n);
-  if (precision !== null && digits.length < precision)
-    digits = '0'.repeat(precision - digits.length) + digits;
-  const sign = negative ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-  return `${sign}${prefix}\u0000${digits}`;
-}
-
-/** Width padding; numbers zero-pad after their sign and prefix (marked by a NUL). */
-function pad(body: string, width: number | null, flags: string, numeric: boolean): string {
-  const marker = numeric ? body.indexOf('\u0000') : -1;
-  const head = marker >= 0 ? body.slice(0, marker) : '';
-  const tail = marker >= 0 ? body.slice(marker + 1) : body;
-  const length = [...head].length + [...tail].length;
-  if (width === null || length >= width) return head + tail;
-  const fill = width - length;
-  if (flags.includes('-')) return head + tail + ' '.repeat(fill);
-  if (numeric && flags.includes('0')) return head + '0'.repeat(fill) + tail;
-  return ' '.repeat(fill) + head + tail;
-}
-
-/** Exact decimal expansion of a finite double, as digits and the position of the decimal point. */
-function exactDecimal(value: number): { digits: string; point: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(value));
-  const bits = view.getBigUint64(0);
-  const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent: number;
-  if (exponentBits === 0) exponent = -1074;
-  else {
-    mantissa |= 1n << 52n;
-    exponent = exponentBits - 1075;
+/** unicode_format_arg_output: precision truncation, sign, `0x` prefix, zero or space padding. */
+function output(spec: Spec, text: string, numeric: boolean): string {
+  let codes = Array.from(text);
+  const ch = String.fromCodePoint(spec.ch);
+  if ((ch === 's' || ch === 'r' || ch === 'a') && spec.prec >= 0 && codes.length > spec.prec) {
+    codes = codes.slice(0, spec.prec);
   }
-  if (mantissa === 0n) return { digits: '0', point: 1 };
-  if (exponent >= 0) {
-    const digits = (mantissa << BigInt(exponent)).toString();
-    return { digits, point: digits.length };
+  let width = spec.width;
+  if (width > LARGEST_FIELD && width > codes.length) throw tooLarge(width);
+  const fill = numeric && (spec.flags & F_ZERO) !== 0 ? '0' : ' ';
+  let sign = '';
+  let hasSign = numeric;
+  if (hasSign) {
+    if (codes[0] === '-' || codes[0] === '+') sign = codes.shift()!;
+    else if ((spec.flags & F_SIGN) !== 0) sign = '+';
+    else if ((spec.flags & F_BLANK) !== 0) sign = ' ';
+    else hasSign = false;
   }
-  // mantissa / 2^-e = mantissa * 5^-e / 10^-e
-  const scaled = (mantissa * 5n ** BigInt(-exponent)).toString();
-  return { digits: scaled, point: scaled.length + exponent };
-}
-
-/** Rounds digits (with the point) to `keep` significant-from-start digits, half to even. */
-function roundDigits(digits: string, point: number, keep: number): { digits: string; point: number } {
-  if (keep < 0) return { digits: '0', point: point };
-  if (digits.length <= keep) return { digits: digits.padEnd(keep, '0'), point };
-  const head = digits.slice(0, keep);
-  const rest = digits.slice(keep);
-  const first = rest.charCodeAt(0) - 48;
-  const beyond = /[1-9]/.test(rest.slice(1));
-  const last = keep > 0 ? head.charCodeAt(keep - 1) - 48 : 0;
-  const up = first > 5 || (first === 5 && (beyond || last % 2 === 1));
-  if (!up) return { digits: head, point };
-  if (keep === 0) return { digits: '1', point: point + 1 };
-  const bumped = (BigInt(head) + 1n).toString().padStart(keep, '0');
-  if (bumped.length > keep) return { digits: bumped.slice(0, keep), point: point + 1 };
-  return { digits: bumped, point };
-}
-
-function fixed(value: number, precision: number): string {
-  const { digits, point } = exactDecimal(value);
-  const rounded = roundDigits(digits, point, point + precision);
-  let all = rounded.digits;
-  let integerLength = rounded.point;
-  if (integerLength <= 0) {
-    all = '0'.repeat(1 - integerLength) + all;
-    integerLength = 1;
+  let len = codes.length;
+  if (width < len) width = len;
+  let out = '';
+  if (hasSign) {
+    if (fill !== ' ') out += sign;
+    if (width > len) width--;
   }
-  all = all.padEnd(integerLength + precision, '0');
-  const integer = all.slice(0, integerLength) || '0';
-  const fraction = all.slice(integerLength, integerLength + precision);
-  return precision > 0 ? `${integer.replace(/^0+(?=\d)/, '')}.${fraction}` : integer.replace(/^0+(?=\d)/, '');
-}
-
-function scientific(value: number, precision: number, upper: boolean): string {
-  const { digits, point } = exactDecimal(value);
-  const firstNonZero = digits.search(/[1-9]/);
-  let mantissaDigits: string;
-  let exponent: number;
-  if (firstNonZero < 0) {
-    mantissaDigits = '0'.repeat(precision + 1);
-    exponent = 0;
-  } else {
-    const trimmed = digits.slice(firstNonZero);
-    const rounded = roundDigits(trimmed, point - firstNonZero, precision + 1);
-    mantissaDigits = rounded.digits;
-    exponent = rounded.point - 1;
+  const alt = (spec.flags & F_ALT) !== 0 && (ch === 'x' || ch === 'X' || ch === 'o');
+  let prefix = '';
+  if (alt) {
+    prefix = codes.slice(0, 2).join('');
+    codes = codes.slice(2);
+    if (fill !== ' ') out += prefix;
+    width = Math.max(0, width - 2);
+    len -= 2;
   }
-  const mantissa = precision > 0 ? `${mantissaDigits[0]}.${mantissaDigits.slice(1)}` : mantissaDigits[0];
-  const e = `${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  return `${mantissa}${upper ? 'E' : 'e'}${e}`;
-}
-
-function formatFloat(value: number, conversion: string, flags: string, precision: number): string {
-  const upper = conversion === conversion.toUpperCase();
-  const negative = value < 0 || Object.is(value, -0);
-  const sign = negative ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-  if (!Number.isFinite(value)) {
-    const text = Number.isNaN(value) ? 'nan' : 'inf';
-    return `${Number.isNaN(value) ? (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') : sign}${upper ? text.toUpperCase() : text}`;
+  if (width > len && (spec.flags & F_LJUST) === 0) {
+    out += fill.repeat(width - len);
+    width = len;
   }
-  const magnitude = Math.abs(value);
-  let body: string;
-  const lower = conversion.toLowerCase();
-  if (lower === 'f') body = fixed(magnitude, precision);
-  else if (lower === 'e') body = scientific(magnitude, precision, upper);
-  else {
-    const p = precision === 0 ? 1 : precision;
-    const probe = scientific(magnitude, p - 1, false);
-    const exponent = Number(probe.slice(probe.indexOf('e') + 1));
-    body =
-      exponent >= -4 && exponent < p
-        ? fixed(magnitude, p - 1 - exponent)
-        : scientific(magnitude, p - 1, upper);
-    if (!flags.includes('#')) {
-      body = body.replace(/(\.\d*?)0+(?=$|[eE])/, '$1').replace(/\.(?=$|[eE])/, '');
-    }
+  if (fill === ' ') {
+    if (hasSign) out += sign;
+    if (alt) out += prefix;
   }
-  if (flags.includes('#') && !body.includes('.') && lower !== 'g') {
-    const e = body.search(/[eE]/);
-    body = e >= 0 ? `${body.slice(0, e)}.${body.slice(e)}` : `${body}.`;
-  }
-  return `${sign}\u0000${body}`;
+  out += codes.join('');
+  if (width > len) out += ' '.repeat(width - len);
+  return out;
 }

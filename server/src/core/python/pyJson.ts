@@ -1,16 +1,25 @@
 import type { PyValue } from './pyValue';
 
 /**
- * Python's `json.loads`, with source offsets: how oslo.policy first tries to read a policy
- * file, and how the CLI reads credentials and targets (so `1` is an int and `1.0` a float, as
- * in Python). Iterative, so 50 MB files and deep nesting cannot overflow the stack.
+ * Python's `json.loads` (CPython 3.11's C scanner), with source offsets: how oslo.policy first
+ * tries to read a policy file, and how the CLI reads credentials and targets (so `1` is an int
+ * and `1.0` a float, as in Python). Iterative, so 50 MB files and deep nesting cannot overflow
+ * the stack.
  */
 export type JsonNode =
   | JsonObjectNode
   | JsonArrayNode
-  | { readonly kind: 'string'; readonly value: string; readonly start: number; readonly end: number }
+  | JsonStringNode
   | { readonly kind: 'number'; readonly value: PyValue; readonly start: number; readonly end: number }
   | { readonly kind: 'true' | 'false' | 'null'; readonly start: number; readonly end: number };
+
+/** A string; `start`/`end` span its source text, quotes included. */
+export interface JsonStringNode {
+  readonly kind: 'string';
+  readonly value: string;
+  readonly start: number;
+  readonly end: number;
+}
 
 export interface JsonMember {
   readonly key: string;
@@ -19,6 +28,7 @@ export interface JsonMember {
   readonly value: JsonNode;
 }
 
+/** An object with every member in source order, repeated keys included. */
 export interface JsonObjectNode {
   readonly kind: 'object';
   readonly members: readonly JsonMember[];
@@ -33,19 +43,31 @@ export interface JsonArrayNode {
   readonly end: number;
 }
 
-/** A `json.JSONDecodeError` (or RecursionError, for nesting Python's C scanner refuses). */
+/**
+ * What `json.loads` raises: JSONDecodeError (`message` is its str(): `Expecting value: line 1
+ * column 1 (char 0)`, positions in code points as Python counts them), RecursionError for
+ * nesting deeper than Python's C scanner goes, or ValueError for an int over 4300 digits.
+ * `offset` is the position in the JavaScript string (UTF-16 units).
+ */
 export class PyJsonError extends Error {
   constructor(
     message: string,
     readonly offset: number,
-    readonly exception: 'JSONDecodeError' | 'RecursionError' = 'JSONDecodeError',
+    readonly exception: 'JSONDecodeError' | 'RecursionError' | 'ValueError' = 'JSONDecodeError',
   ) {
     super(message);
   }
 }
 
-/** Python's C scanner recurses per nesting level; from a shallow caller 998 levels pass. */
-export const PYTHON_JSON_MAX_DEPTH = 998;
+/**
+ * The deepest nesting `json.loads` accepts when oslo.policy's `Enforcer.load_rules()` is called
+ * from a module's top level (9 Python frames down to `raw_decode`). The C scanner counts each
+ * container against the recursion limit (1000) shared with those frames: a service, called
+ * from deeper, accepts a little less.
+ */
+export const PYTHON_JSON_MAX_DEPTH = 989;
+
+const INT_MAX_STR_DIGITS = 4300;
 
 export type JsonParse =
   { readonly ok: true; readonly root: JsonNode } | { readonly ok: false; readonly error: PyJsonError };
@@ -59,80 +81,143 @@ export function parseJsonLocated(text: string): JsonParse {
   }
 }
 
+/** `json.loads(text)`; throws PyJsonError. */
 export function parsePythonJson(text: string): PyValue {
   return jsonToPy(new JsonReader(text).document());
 }
 
-/** Python's view of a parsed value: objects are dicts (a repeated key keeps its first place, last value). */
+/** Python's view of a parsed value: objects are dicts (a repeated key keeps its first place and its last value). */
 export function jsonToPy(root: JsonNode): PyValue {
-  // Iterative post-order conversion.
-  const results = new Map<JsonNode, PyValue>();
-  const pending: [JsonNode, boolean][] = [[root, false]];
-  while (pending.length > 0) {
-    const [node, expanded] = pending.pop()!;
-    if (node.kind === 'object' || node.kind === 'array') {
-      if (!expanded) {
-        pending.push([node, true]);
-        const children = node.kind === 'object' ? node.members.map((m) => m.value) : node.items;
-        for (const child of children) pending.push([child, false]);
-        continue;
-      }
-      if (node.kind === 'array')
-        results.set(node, { t: 'list', items: node.items.map((item) => results.get(item)!) });
-      else {
-        const map = new Map<string, PyValue>();
-        for (const member of node.members) map.set(member.key, results.get(member.value)!);
-        results.set(node, { t: 'dict', map });
-      }
+  interface Frame {
+    readonly node: JsonObjectNode | JsonArrayNode;
+    readonly values: PyValue[];
+  }
+  const leaf = (node: JsonNode): PyValue | null => {
+    switch (node.kind) {
+      case 'string':
+        return { t: 'str', v: node.value };
+      case 'number':
+        return node.value;
+      case 'true':
+        return { t: 'bool', v: true };
+      case 'false':
+        return { t: 'bool', v: false };
+      case 'null':
+        return { t: 'none' };
+      default:
+        return null;
+    }
+  };
+  const childrenOf = (node: JsonObjectNode | JsonArrayNode): number =>
+    node.kind === 'object' ? node.members.length : node.items.length;
+  const childAt = (node: JsonObjectNode | JsonArrayNode, index: number): JsonNode =>
+    node.kind === 'object' ? node.members[index].value : node.items[index];
+  const finish = (frame: Frame): PyValue => {
+    if (frame.node.kind === 'array') return { t: 'list', items: frame.values };
+    const map = new Map<string, PyValue>();
+    frame.node.members.forEach((member, index) => map.set(member.key, frame.values[index]));
+    return { t: 'dict', map };
+  };
+
+  const rootLeaf = leaf(root);
+  if (rootLeaf) return rootLeaf;
+  const stack: Frame[] = [{ node: root as JsonObjectNode | JsonArrayNode, values: [] }];
+  for (;;) {
+    const frame = stack[stack.length - 1];
+    if (frame.values.length === childrenOf(frame.node)) {
+      stack.pop();
+      const value = finish(frame);
+      const parent = stack[stack.length - 1];
+      if (!parent) return value;
+      parent.values.push(value);
       continue;
     }
-    results.set(node, leafValue(node));
-  }
-  return results.get(root)!;
-}
-
-function leafValue(node: JsonNode): PyValue {
-  switch (node.kind) {
-    case 'string':
-      return { t: 'str', v: node.value };
-    case 'number':
-      return node.value;
-    case 'true':
-      return { t: 'bool', v: true };
-    case 'false':
-      return { t: 'bool', v: false };
-    case 'null':
-      return { t: 'none' };
-    default:
-      throw new Error('not a leaf');
+    const child = childAt(frame.node, frame.values.length);
+    const value = leaf(child);
+    if (value) frame.values.push(value);
+    else stack.push({ node: child as JsonObjectNode | JsonArrayNode, values: [] });
   }
 }
 
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
 
 interface OpenContainer {
   readonly kind: 'object' | 'array';
   readonly start: number;
   readonly members: JsonMember[];
   readonly items: JsonNode[];
-  pendingKey: { key: string; keyStart: number; keyEnd: number } | null;
+  key: string;
+  keyStart: number;
+  keyEnd: number;
 }
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
+  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10;
+  return -1;
+}
+
+const SIMPLE_ESCAPES: Record<number, string> = {
+  0x22: '"',
+  0x5c: '\\',
+  0x2f: '/',
+  0x62: '\b',
+  0x66: '\f',
+  0x6e: '\n',
+  0x72: '\r',
+  0x74: '\t',
+};
 
 class JsonReader {
   private index = 0;
 
   constructor(private readonly text: string) {}
 
+  /** JSONDecodeError's text: positions in code points, as Python's str indices are. */
   private fail(message: string, at: number): never {
-    const before = this.text.slice(0, at);
-    const line = (before.match(/\n/g)?.length ?? 0) + 1;
-    const column = at - (before.lastIndexOf('\n') + 1) + 1;
-    throw new PyJsonError(`${message}: line ${line} column ${column} (char ${at})`, at);
+    const text = this.text;
+    let position = 0;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at && i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      // A surrogate pair is one Python character.
+      if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+        const before = text.charCodeAt(i - 1);
+        if (before >= 0xd800 && before <= 0xdbff) continue;
+      }
+      position++;
+      if (code === 0x0a) {
+        line++;
+        lineStart = position;
+      }
+    }
+    position += Math.max(0, at - text.length);
+    const column = position - lineStart + 1;
+    throw new PyJsonError(`${message}: line ${line} column ${column} (char ${position})`, at);
   }
 
   private skipWhitespace(): void {
-    while (this.index < this.text.length && WHITESPACE.has(this.text.charCodeAt(this.index))) this.index++;
+    const text = this.text;
+    let index = this.index;
+    for (;;) {
+      const code = text.charCodeAt(index);
+      if (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09) index++;
+      else break;
+    }
+    this.index = index;
   }
 
   document(): JsonNode {
@@ -146,46 +231,45 @@ class JsonReader {
     return root;
   }
 
-  /** Reads one value; containers are handled with an explicit stack. */
+  /** Reads one value at `index`; containers are kept on an explicit stack. */
   private value(): JsonNode {
+    const text = this.text;
     const stack: OpenContainer[] = [];
     let node: JsonNode | null = null;
     for (;;) {
       if (node === null) {
-        // Expecting a value at this.index (whitespace already skipped).
-        const code = this.text.charCodeAt(this.index);
-        if (code === 0x7b || code === 0x5b) {
+        const code = text.charCodeAt(this.index);
+        if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+          const kind = code === OPEN_OBJECT ? 'object' : 'array';
           if (stack.length >= PYTHON_JSON_MAX_DEPTH) {
             throw new PyJsonError(
-              'maximum recursion depth exceeded while decoding a JSON document',
+              `maximum recursion depth exceeded while decoding a JSON ${kind} from a unicode string`,
               this.index,
               'RecursionError',
             );
           }
+          const start = this.index++;
+          this.skipWhitespace();
+          const close = text.charCodeAt(this.index);
+          if (kind === 'object' && close === CLOSE_OBJECT) {
+            node = { kind, members: [], start, end: ++this.index };
+            continue;
+          }
+          if (kind === 'array' && close === CLOSE_ARRAY) {
+            node = { kind, items: [], start, end: ++this.index };
+            continue;
+          }
           const container: OpenContainer = {
-            kind: code === 0x7b ? 'object' : 'array',
-            start: this.index,
+            kind,
+            start,
             members: [],
             items: [],
-            pendingKey: null,
+            key: '',
+            keyStart: 0,
+            keyEnd: 0,
           };
-          this.index++;
-          this.skipWhitespace();
-          const close = this.text.charCodeAt(this.index);
-          if (container.kind === 'object' && close === 0x7d) {
-            this.index++;
-            node = { kind: 'object', members: [], start: container.start, end: this.index };
-            continue;
-          }
-          if (container.kind === 'array' && close === 0x5d) {
-            this.index++;
-            node = { kind: 'array', items: [], start: container.start, end: this.index };
-            continue;
-          }
           stack.push(container);
-          if (container.kind === 'object') {
-            this.objectKey(container, 'Expecting property name enclosed in double quotes');
-          }
+          if (kind === 'object') this.objectKey(container);
           continue;
         }
         node = this.scalar();
@@ -194,22 +278,17 @@ class JsonReader {
       const parent = stack[stack.length - 1];
       if (!parent) return node;
       if (parent.kind === 'array') parent.items.push(node);
-      else {
-        const key = parent.pendingKey!;
-        parent.members.push({ ...key, value: node });
-        parent.pendingKey = null;
-      }
+      else
+        parent.members.push({
+          key: parent.key,
+          keyStart: parent.keyStart,
+          keyEnd: parent.keyEnd,
+          value: node,
+        });
       node = null;
       this.skipWhitespace();
-      const next = this.text.charCodeAt(this.index);
-      if (next === 0x2c) {
-        this.index++;
-        this.skipWhitespace();
-        if (parent.kind === 'object')
-          this.objectKey(parent, 'Expecting property name enclosed in double quotes');
-        continue;
-      }
-      const closer = parent.kind === 'object' ? 0x7d : 0x5d;
+      const next = text.charCodeAt(this.index);
+      const closer = parent.kind === 'object' ? CLOSE_OBJECT : CLOSE_ARRAY;
       if (next === closer) {
         this.index++;
         stack.pop();
@@ -219,120 +298,167 @@ class JsonReader {
             : { kind: 'array', items: parent.items, start: parent.start, end: this.index };
         continue;
       }
-      this.fail(parent.kind === 'object' ? "Expecting ',' delimiter" : "Expecting ',' delimiter", this.index);
+      if (next !== COMMA) this.fail("Expecting ',' delimiter", this.index);
+      this.index++;
+      this.skipWhitespace();
+      if (parent.kind === 'object') this.objectKey(parent);
     }
   }
 
-  private objectKey(container: OpenContainer, message: string): void {
-    if (this.text.charCodeAt(this.index) !== 0x22) this.fail(message, this.index);
-    const keyStart = this.index;
-    const key = this.string();
-    const keyEnd = this.index;
+  /** A member's key and its colon; leaves `index` at the value. */
+  private objectKey(container: OpenContainer): void {
+    if (this.text.charCodeAt(this.index) !== QUOTE) {
+      this.fail('Expecting property name enclosed in double quotes', this.index);
+    }
+    container.keyStart = this.index;
+    container.key = this.string();
+    container.keyEnd = this.index;
     this.skipWhitespace();
-    if (this.text.charCodeAt(this.index) !== 0x3a) this.fail("Expecting ':' delimiter", this.index);
+    if (this.text.charCodeAt(this.index) !== COLON) this.fail("Expecting ':' delimiter", this.index);
     this.index++;
     this.skipWhitespace();
-    container.pendingKey = { key, keyStart, keyEnd };
   }
 
   private scalar(): JsonNode {
+    const text = this.text;
     const start = this.index;
-    const code = this.text.charCodeAt(this.index);
-    if (code === 0x22) {
+    const code = text.charCodeAt(start);
+    if (code === QUOTE) {
       const value = this.string();
       return { kind: 'string', value, start, end: this.index };
     }
-    for (const [word, kind] of [
-      ['null', 'null'],
-      ['true', 'true'],
-      ['false', 'false'],
-    ] as const) {
-      if (this.text.startsWith(word, start)) {
-        this.index += word.length;
-        return { kind, start, end: this.index };
-      }
+    if (code === 0x6e && text.startsWith('null', start)) {
+      this.index += 4;
+      return { kind: 'null', start, end: this.index };
     }
-    for (const [word, value] of [
-      ['NaN', NaN],
-      ['Infinity', Infinity],
-      ['-Infinity', -Infinity],
-    ] as const) {
-      if (this.text.startsWith(word, start)) {
-        this.index += word.length;
-        return { kind: 'number', value: { t: 'float', v: value }, start, end: this.index };
-      }
+    if (code === 0x74 && text.startsWith('true', start)) {
+      this.index += 4;
+      return { kind: 'true', start, end: this.index };
     }
-    NUMBER.lastIndex = start;
-    const match = NUMBER.exec(this.text);
-    if (match && match[0].length > 0 && match[0] !== '-') {
-      this.index += match[0].length;
-      const literal = match[0];
-      const value: PyValue =
-        match[1] !== undefined || match[2] !== undefined
-          ? { t: 'float', v: Number(literal) }
-          : { t: 'int', v: BigInt(literal) };
-      return { kind: 'number', value, start, end: this.index };
+    if (code === 0x66 && text.startsWith('false', start)) {
+      this.index += 5;
+      return { kind: 'false', start, end: this.index };
     }
-    this.fail('Expecting value', start);
+    if (code === 0x4e && text.startsWith('NaN', start)) {
+      this.index += 3;
+      return { kind: 'number', value: { t: 'float', v: NaN }, start, end: this.index };
+    }
+    if (code === 0x49 && text.startsWith('Infinity', start)) {
+      this.index += 8;
+      return { kind: 'number', value: { t: 'float', v: Infinity }, start, end: this.index };
+    }
+    if (code === 0x2d && text.startsWith('-Infinity', start)) {
+      this.index += 9;
+      return { kind: 'number', value: { t: 'float', v: -Infinity }, start, end: this.index };
+    }
+    return this.number();
   }
 
-  /** A JSON string at this.index (the opening quote), strict about control characters. */
-  private string(): string {
-    const begin = this.index;
-    this.index++;
-    let out = '';
-    let chunkStart = this.index;
+  /** _match_number_unicode: `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`, an int unless it has a fraction or exponent. */
+  private number(): JsonNode {
     const text = this.text;
+    const start = this.index;
+    let index = start;
+    if (text.charCodeAt(index) === 0x2d) index++;
+    const first = text.charCodeAt(index);
+    if (first >= 0x31 && first <= 0x39) {
+      index++;
+      while (isDigit(text.charCodeAt(index))) index++;
+    } else if (first === 0x30) index++;
+    else this.fail('Expecting value', start);
+    let isFloat = false;
+    if (text.charCodeAt(index) === 0x2e && isDigit(text.charCodeAt(index + 1))) {
+      isFloat = true;
+      index += 2;
+      while (isDigit(text.charCodeAt(index))) index++;
+    }
+    const e = text.charCodeAt(index);
+    if (e === 0x65 || e === 0x45) {
+      let probe = index + 1;
+      const sign = text.charCodeAt(probe);
+      if (sign === 0x2b || sign === 0x2d) probe++;
+      if (isDigit(text.charCodeAt(probe))) {
+        isFloat = true;
+        index = probe + 1;
+        while (isDigit(text.charCodeAt(index))) index++;
+      }
+    }
+    this.index = index;
+    const literal = text.slice(start, index);
+    if (isFloat) return { kind: 'number', value: { t: 'float', v: Number(literal) }, start, end: index };
+    const digits = literal.charCodeAt(0) === 0x2d ? literal.length - 1 : literal.length;
+    if (digits > INT_MAX_STR_DIGITS) {
+      throw new PyJsonError(
+        `Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digits} digits; ` +
+          'use sys.set_int_max_str_digits() to increase the limit',
+        start,
+        'ValueError',
+      );
+    }
+    return { kind: 'number', value: { t: 'int', v: BigInt(literal) }, start, end: index };
+  }
+
+  /** scanstring_unicode, strict: the string whose opening quote is at `index`. */
+  private string(): string {
+    const text = this.text;
+    const length = text.length;
+    const begin = this.index;
+    let index = begin + 1;
+    let out = '';
     for (;;) {
-      if (this.index >= text.length) this.fail('Unterminated string starting at', begin);
-      const code = text.charCodeAt(this.index);
-      if (code === 0x22) {
-        out += text.slice(chunkStart, this.index);
-        this.index++;
+      let next = index;
+      let code = 0;
+      for (; next < length; next++) {
+        code = text.charCodeAt(next);
+        if (code === QUOTE || code === BACKSLASH) break;
+        if (code <= 0x1f) this.fail('Invalid control character at', next);
+      }
+      if (next >= length) this.fail('Unterminated string starting at', begin);
+      if (next > index) out += text.slice(index, next);
+      next++;
+      if (code === QUOTE) {
+        this.index = next;
         return out;
       }
-      if (code < 0x20) this.fail('Invalid control character at', this.index);
-      if (code !== 0x5c) {
-        this.index++;
+      if (next === length) this.fail('Unterminated string starting at', begin);
+      const escape = text.charCodeAt(next);
+      if (escape !== 0x75 /* u */) {
+        const simple = SIMPLE_ESCAPES[escape];
+        if (simple === undefined) this.fail('Invalid \\escape', next - 1);
+        out += simple;
+        index = next + 1;
         continue;
       }
-      out += text.slice(chunkStart, this.index);
-      const escape = text[this.index + 1];
-      if (escape === undefined) this.fail('Unterminated string starting at', begin);
-      const simple: Record<string, string> = {
-        '"': '"',
-        '\\': '\\',
-        '/': '/',
-        b: '\b',
-        f: '\f',
-        n: '\n',
-        r: '\r',
-        t: '\t',
-      };
-      if (escape in simple) {
-        out += simple[escape];
-        this.index += 2;
-      } else if (escape === 'u') {
-        const hex = text.slice(this.index + 2, this.index + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Invalid \\uXXXX escape', this.index + 1);
-        let code16 = parseInt(hex, 16);
-        this.index += 6;
-        // A high surrogate followed by an escaped low one is one character, as in Python.
-        if (code16 >= 0xd800 && code16 <= 0xdbff && text.startsWith('\\u', this.index)) {
-          const low = text.slice(this.index + 2, this.index + 6);
-          if (/^[0-9a-fA-F]{4}$/.test(low)) {
-            const lowCode = parseInt(low, 16);
-            if (lowCode >= 0xdc00 && lowCode <= 0xdfff) {
-              code16 = 0x10000 + ((code16 - 0xd800) << 10) + (lowCode - 0xdc00);
-              this.index += 6;
-            }
-          }
+      next++;
+      let end = next + 4;
+      if (end >= length) this.fail('Invalid \\uXXXX escape', next - 1);
+      let unit = this.hex4(next, end);
+      // A high surrogate followed by an escaped low one joins into one character, as in Python.
+      if (
+        unit >= 0xd800 &&
+        unit <= 0xdbff &&
+        end + 6 < length &&
+        text.charCodeAt(end) === BACKSLASH &&
+        text.charCodeAt(end + 1) === 0x75
+      ) {
+        const low = this.hex4(end + 2, end + 6);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+          end += 6;
         }
-        out += String.fromCodePoint(code16);
-      } else {
-        this.fail('Invalid \\escape', this.index);
       }
-      chunkStart = this.index;
+      out += String.fromCodePoint(unit);
+      index = end;
     }
+  }
+
+  private hex4(from: number, end: number): number {
+    let value = 0;
+    for (let i = from; i < end; i++) {
+      const digit = hexValue(this.text.charCodeAt(i));
+      if (digit < 0) this.fail('Invalid \\uXXXX escape', end - 5);
+      value = (value << 4) | digit;
+    }
+    return value;
   }
 }

@@ -1,4 +1,5 @@
-import type { PyValue } from './pyValue';
+import { isPyPrintable } from './pyText';
+import { pySetOrderKnown, type PyValue } from './pyValue';
 
 /** A Python exception raised by an emulated operation (`exception` is its class name). */
 export class PyError extends Error {
@@ -13,34 +14,46 @@ export class PyError extends Error {
 /** The result depends on something this tool cannot know (CPython's hash order, a datetime). */
 export class PyUnpredictableError extends Error {}
 
-const INT_DIGITS_LIMIT = 4300;
+export const INT_MAX_STR_DIGITS = 4300;
 
-function intText(value: bigint): string {
+/**
+ * Containers nested deeper than this may make `repr()` raise RecursionError: CPython counts
+ * each level against the same limit (1000) as the Python frames already on the stack, and
+ * how many of those a service has when it formats a value is not knowable here.
+ */
+export const REPR_SAFE_DEPTH = 800;
+
+/** `str(int)`: Python 3.11 refuses more than 4300 decimal digits (CVE-2020-10735). */
+export function intToDecimal(value: bigint): string {
   const text = value.toString();
   const digits = value < 0n ? text.length - 1 : text.length;
-  if (digits > INT_DIGITS_LIMIT) {
+  if (digits > INT_MAX_STR_DIGITS) {
     throw new PyError(
       'ValueError',
-      `Exceeds the limit (${INT_DIGITS_LIMIT} digits) for integer string conversion; ` +
+      `Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion; ` +
         'use sys.set_int_max_str_digits() to increase the limit',
     );
   }
   return text;
 }
 
-/** The shortest round-trip digits of a finite double and its decimal exponent (d.ddd × 10^exp). */
-function shortestDigits(value: number): { negative: boolean; digits: string; exponent: number } {
-  const negative = value < 0 || Object.is(value, -0);
-  const [mantissa, exponentText] = Math.abs(value).toExponential().split('e');
-  return { negative, digits: mantissa.replace('.', ''), exponent: Number(exponentText) };
+/** The shortest round-trip digits of a finite non-zero double, and its decimal exponent (d.ddd × 10^exponent). */
+export function shortestDigits(value: number): { digits: string; exponent: number } {
+  // JavaScript's Number-to-string is also the shortest round-trip form (closest on ties), like Python's repr.
+  const [mantissa = '0', exponentText = '0'] = Math.abs(value).toExponential().split('e');
+  return { digits: mantissa.replace('.', ''), exponent: Number(exponentText) };
 }
 
-/** `repr(float)` (and `str`): fixed notation for exponents -4..15, else `1e+16` style. */
+/**
+ * `repr(float)` (also `str`): the shortest digits, fixed notation for exponents -4..15 and
+ * `1e+16` style otherwise. `addDotZero` is false inside complex numbers (`(1+2j)`).
+ */
 export function floatRepr(value: number, addDotZero = true): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  const { negative, digits, exponent } = shortestDigits(value);
-  const sign = negative ? '-' : '';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  if (value === 0) return addDotZero ? `${sign}0.0` : `${sign}0`;
+  const { digits, exponent } = shortestDigits(value);
   if (exponent >= -4 && exponent < 16) {
     let text: string;
     if (exponent < 0) text = `0.${'0'.repeat(-exponent - 1)}${digits}`;
@@ -51,33 +64,33 @@ export function floatRepr(value: number, addDotZero = true): string {
     return sign + text;
   }
   const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-  const expSign = exponent < 0 ? '-' : '+';
-  return `${sign}${mantissa}e${expSign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
-function complexRepr(re: number, im: number): string {
+/** `repr(complex)`: `2j` when the real part is +0, else `(re±imj)` with both parts in short repr. */
+export function complexRepr(re: number, im: number): string {
   const imText = floatRepr(im, false);
   if (re === 0 && !Object.is(re, -0)) return `${imText}j`;
-  const reText = floatRepr(re, false);
   const imSigned = imText.startsWith('-') ? imText : `+${imText}`;
-  return `(${reText}${imSigned}j)`;
+  return `(${floatRepr(re, false)}${imSigned}j)`;
 }
 
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0');
+}
 
-/** `repr(str)`: single quotes unless the text has `'` and no `"`; escapes for non-printables. */
+/** `repr(str)` (or `ascii(str)`): single quotes unless the text has `'` and no `"`; escapes non-printables. */
 export function strRepr(text: string, asciiOnly = false): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
   let out = quote;
   for (const char of text) {
     const code = char.codePointAt(0)!;
-    if (char === quote || char === '\\') out += `\\${char}`;
-    else if (char === '\n') out += '\\n';
-    else if (char === '\r') out += '\\r';
-    else if (char === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`;
-    else if (code < 0x7f) out += char;
-    else if (!asciiOnly && !(char !== ' ' && NON_PRINTABLE.test(char))) out += char;
+    if (code < 0x7f && code >= 0x20) out += char === quote || char === '\\' ? `\\${char}` : char;
+    else if (code === 0x0a) out += '\\n';
+    else if (code === 0x0d) out += '\\r';
+    else if (code === 0x09) out += '\\t';
+    else if (code < 0x80) out += `\\x${hex(code, 2)}`;
+    else if (!asciiOnly && isPyPrintable(code)) out += char;
     else if (code < 0x100) out += `\\x${hex(code, 2)}`;
     else if (code < 0x10000) out += `\\u${hex(code, 4)}`;
     else out += `\\U${hex(code, 8)}`;
@@ -85,34 +98,40 @@ export function strRepr(text: string, asciiOnly = false): string {
   return out + quote;
 }
 
-function hex(code: number, width: number): string {
-  return code.toString(16).padStart(width, '0');
-}
-
-function bytesRepr(bytes: Uint8Array): string {
-  const hasSingle = bytes.includes(0x27);
-  const quote = hasSingle && !bytes.includes(0x22) ? '"' : "'";
+/** `repr(bytes)`: `b'...'`, the same quote rule as str, `\xhh` outside printable ASCII. */
+export function bytesRepr(bytes: Uint8Array): string {
+  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? '"' : "'";
   let out = `b${quote}`;
   for (const byte of bytes) {
     const char = String.fromCharCode(byte);
     if (char === quote || char === '\\') out += `\\${char}`;
+    else if (byte === 0x09) out += '\\t';
     else if (byte === 0x0a) out += '\\n';
     else if (byte === 0x0d) out += '\\r';
-    else if (byte === 0x09) out += '\\t';
     else if (byte < 0x20 || byte >= 0x7f) out += `\\x${hex(byte, 2)}`;
     else out += char;
   }
   return out + quote;
 }
 
+/** `repr(value)`; `asciiOnly` gives `ascii(value)`. Throws PyError or PyUnpredictableError. */
 export function pyRepr(value: PyValue, asciiOnly = false): string {
+  return reprAt(value, asciiOnly, 0);
+}
+
+/** `ascii(value)`. */
+export function pyAscii(value: PyValue): string {
+  return reprAt(value, true, 0);
+}
+
+function reprAt(value: PyValue, asciiOnly: boolean, depth: number): string {
   switch (value.t) {
     case 'none':
       return 'None';
     case 'bool':
       return value.v ? 'True' : 'False';
     case 'int':
-      return intText(value.v);
+      return intToDecimal(value.v);
     case 'float':
       return floatRepr(value.v);
     case 'complex':
@@ -121,27 +140,39 @@ export function pyRepr(value: PyValue, asciiOnly = false): string {
       return strRepr(value.v, asciiOnly);
     case 'bytes':
       return bytesRepr(value.v);
-    case 'list':
-      return `[${value.items.map((item) => pyRepr(item, asciiOnly)).join(', ')}]`;
-    case 'tuple':
-      if (value.items.length === 1) return `(${pyRepr(value.items[0], asciiOnly)},)`;
-      return `(${value.items.map((item) => pyRepr(item, asciiOnly)).join(', ')})`;
-    case 'set':
-      if (value.items.length === 0) return 'set()';
-      // Iteration order is CPython's hash-table order: only certain for one element.
-      if (value.items.length > 1)
-        throw new PyUnpredictableError("the order of a set's elements is CPython's hash order");
-      return `{${pyRepr(value.items[0], asciiOnly)}}`;
-    case 'dict':
-      return `{${[...value.map].map(([key, item]) => `${strRepr(key, asciiOnly)}: ${pyRepr(item, asciiOnly)}`).join(', ')}}`;
     case 'ellipsis':
       return 'Ellipsis';
     case 'opaque':
       throw new PyUnpredictableError(`Python's rendering of ${value.description}`);
+    default:
+      break;
+  }
+  if (depth >= REPR_SAFE_DEPTH) {
+    throw new PyUnpredictableError(
+      `the repr of containers nested ${REPR_SAFE_DEPTH} deep may raise RecursionError, depending on the Python stack`,
+    );
+  }
+  const inner = (item: PyValue): string => reprAt(item, asciiOnly, depth + 1);
+  switch (value.t) {
+    case 'list':
+      return `[${value.items.map(inner).join(', ')}]`;
+    case 'tuple':
+      if (value.items.length === 1) return `(${inner(value.items[0])},)`;
+      return `(${value.items.map(inner).join(', ')})`;
+    case 'set':
+      if (value.items.length === 0) return 'set()';
+      if (!pySetOrderKnown(value)) {
+        throw new PyUnpredictableError(
+          "the order of this set's elements follows CPython's string hashing, salted per process",
+        );
+      }
+      return `{${value.items.map(inner).join(', ')}}`;
+    case 'dict':
+      return `{${[...value.map].map(([key, item]) => `${strRepr(key, asciiOnly)}: ${inner(item)}`).join(', ')}}`;
   }
 }
 
-/** `str(value)`: like repr, except a string is itself. */
+/** `str(value)`: like repr, except that a string is itself. */
 export function pyToStr(value: PyValue): string {
   return value.t === 'str' ? value.v : pyRepr(value);
 }
