@@ -2,6 +2,7 @@ import type { CodeLens, Connection } from 'vscode-languageserver/node';
 import { parsePythonJson } from '../core/python/pyJson';
 import type { PyValue } from '../core/python/pyValue';
 import { personaCredentials } from '../core/simulate/personas';
+import { buildMatrix, matrixCsv, matrixHtml, matrixMarkdown, type MatrixRow } from '../core/simulate/matrix';
 import { simulateRule, type Simulation } from '../core/simulate/simulate';
 import type { DocumentState, DocumentStore } from './documentStore';
 
@@ -20,6 +21,13 @@ export interface SimulateResult {
   readonly rule: string;
   readonly mode: string;
   readonly results: readonly ({ readonly persona: string; readonly label: string } & Simulation)[];
+}
+
+export interface MatrixResult {
+  readonly title: string;
+  readonly personas: readonly { id: string; label: string }[];
+  readonly rows: readonly MatrixRow[];
+  readonly text: string;
 }
 
 const ICONS: Record<Simulation['verdict'], string> = {
@@ -122,6 +130,31 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
       const state = store.current(params.uri);
       return state ? simulate(state, params) : null;
     }),
+  );
+
+  connection.onRequest(
+    'osPolicy/matrix',
+    guarded(
+      'matrix',
+      null as MatrixResult | null,
+      (params: { uri: string; format?: 'json' | 'md' | 'csv' | 'html'; personas?: string[] }) => {
+        const state = store.current(params.uri);
+        if (!state) return null;
+        const settings = state.analysis.settings;
+        const personas = settings.personas.filter((p) => !params.personas || params.personas.includes(p.id));
+        const rows = buildMatrix(state.analysis.policy, personas, settings.impliedRoles);
+        const title = `Role matrix: ${state.analysis.choice.namespaces.join(', ') || 'this file'} (${rows.length} policies)`;
+        const text =
+          params.format === 'md'
+            ? matrixMarkdown(rows, personas)
+            : params.format === 'csv'
+              ? matrixCsv(rows, personas)
+              : params.format === 'html'
+                ? matrixHtml(rows, personas, title)
+                : JSON.stringify(rows, null, 2);
+        return { title, personas: personas.map((p) => ({ id: p.id, label: p.label })), rows, text };
+      },
+    ),
   );
 
   connection.onExecuteCommand(
