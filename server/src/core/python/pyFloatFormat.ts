@@ -1,3 +1,5 @@
+import { doubleParts } from './pyDouble';
+
 /**
  * CPython's `PyOS_double_to_string` for the `e`, `f` and `g` codes of `%`-formatting:
  * correctly rounded (half to even on the exact binary value, like David Gay's dtoa), with
@@ -6,16 +8,7 @@
 
 /** The exact decimal value of a finite non-negative double: 0.digits × 10^point, digits without leading zeros. */
 function exactDecimal(value: number): { digits: string; point: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  const bits = view.getBigUint64(0);
-  const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent = -1074;
-  if (exponentBits !== 0) {
-    mantissa |= 1n << 52n;
-    exponent = exponentBits - 1075;
-  }
+  const { mantissa, exponent } = doubleParts(value);
   if (exponent >= 0) {
     const digits = (mantissa << BigInt(exponent)).toString();
     return { digits, point: digits.length };

@@ -7,6 +7,8 @@
  * Creds and targets arrive as JSON (read the way Python's `json` module reads it) and
  * literal kinds come from `ast.literal_eval`; both produce these values.
  */
+
+import { doubleParts } from './pyDouble';
 export type PyValue =
   | PyNone
   | PyBool
@@ -257,16 +259,7 @@ function floatHash(v: number): bigint | null {
   if (Number.isNaN(v)) return null;
   if (!Number.isFinite(v)) return v > 0 ? HASH_INF : -HASH_INF;
   if (v === 0) return 0n;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(v));
-  const bits = view.getBigUint64(0);
-  const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent = -1074;
-  if (exponentBits !== 0) {
-    mantissa |= 1n << 52n;
-    exponent = exponentBits - 1075;
-  }
+  const { mantissa, exponent } = doubleParts(Math.abs(v));
   // 2**61 ≡ 1 (mod 2**61 - 1), so a power of two reduces its exponent modulo 61.
   const shift = BigInt(((exponent % 61) + 61) % 61);
   const magnitude = ((mantissa % HASH_MODULUS) << shift) % HASH_MODULUS;
