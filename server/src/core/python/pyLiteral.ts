@@ -1,3 +1,4 @@
+import { isPyIdentifierContinue, isPyIdentifierStart } from './pyText';
 import type { PyValue } from './pyValue';
 
 /**
@@ -78,9 +79,6 @@ const OPERATORS = [
   ';',
   '=',
 ];
-const ID_START = /[\p{L}\p{Nl}_\u2118\u212e\u309b\u309c]/u;
-const ID_CONTINUE =
-  /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}_\u00b7\u0387\u1369-\u1371\u19da\u2118\u212e\u309b\u309c]/u;
 
 export function literalEval(source: string): LiteralResult {
   if (source.includes('\u0000')) return { kind: 'not-literal' };
@@ -120,13 +118,12 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const codePoint = text.codePointAt(index)!;
-    const unit = String.fromCodePoint(codePoint);
-    if (ID_START.test(unit)) {
-      let end = index + unit.length;
+    if (isPyIdentifierStart(codePoint)) {
+      let end = index + (codePoint > 0xffff ? 2 : 1);
       while (end < text.length) {
-        const next = String.fromCodePoint(text.codePointAt(end)!);
-        if (!ID_CONTINUE.test(next)) break;
-        end += next.length;
+        const next = text.codePointAt(end)!;
+        if (!isPyIdentifierContinue(next)) break;
+        end += next > 0xffff ? 2 : 1;
       }
       const name = text.slice(index, end);
       if (/[^\x00-\x7f]/.test(name)) throw new Unsure('a non-ASCII identifier');
