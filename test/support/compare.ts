@@ -65,16 +65,26 @@ export function decideOurs(
     ignoresSystemScope: !releaseBehaviour(process.env.OS_POLICY_RELEASE ?? 'zed').copiesSystemScope,
   };
   const policy = loadEffectivePolicy({ files, registered: job.namespaces.flatMap(registeredOf), options });
-  const cases = parsePythonJson(`[${job.cases.map(caseJson).join(',')}]`);
+  const cases = parsePythonJson(casesJson(job));
   if (cases.t !== 'list') throw new Error('cases must parse to a list');
   return evaluateCases(policy, cases.items);
 }
 
 const exceptionName = (error: string): string => error.split(':')[0];
 
+/** The cases of a job as `os-policy eval` reads them from CASES.json. */
+export function casesJson(job: DifferentialJob): string {
+  return `[${job.cases.map(caseJson).join(',')}]`;
+}
+
+/**
+ * Both sides on the same jobs. Ours is `decideOurs` (the function `os-policy eval` uses) unless
+ * `decide` is given (the CLI itself, for instance).
+ */
 export function compareWithOracle(
   jobs: readonly DifferentialJob[],
   registeredOf: (namespace: string) => RegisteredRule[],
+  decide: (job: DifferentialJob) => EvalLine[] = (job) => decideOurs(job, registeredOf),
 ): ComparisonReport {
   const theirs = runOracle([], requestText(jobs));
   let cases = 0;
@@ -83,7 +93,7 @@ export function compareWithOracle(
   let raised = 0;
   const disagreements: Disagreement[] = [];
   jobs.forEach((job, jobIndex) => {
-    const ours = decideOurs(job, registeredOf);
+    const ours = decide(job);
     ours.forEach((line, caseIndex) => {
       cases++;
       const reference = theirs[jobIndex].results[caseIndex];
