@@ -6,6 +6,7 @@ import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
 import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
 import type { PolicyEntry } from '../document/documentTypes';
 import { DefaultsParser, type EffectivePolicy, type PolicyOptions } from '../engine/effectivePolicy';
+import { Suggester } from '../text/similar';
 import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
@@ -66,6 +67,8 @@ export interface PolicyAnalysis {
   readonly vocabulary: Vocabulary;
   readonly settings: PolicySettings;
   readonly options: PolicyOptions;
+  /** "Did you mean", remembered across versions. */
+  readonly suggester: Suggester;
   /** Winning entries by rule name. */
   readonly byName: ReadonlyMap<string, ParsedEntry>;
   /** The entry whose span (key start to value end) holds `offset`, if any. */
@@ -76,6 +79,9 @@ export interface PolicyAnalysis {
 export class DocumentCaches {
   readonly yaml = new YamlPieceCache();
   readonly defaults = new DefaultsParser();
+  readonly suggester = new Suggester();
+  /** The last namespace choice and what it was made from: names rarely change while typing. */
+  choice: { readonly key: string; readonly value: NamespaceChoice } | null = null;
 }
 
 export function chooseNamespaces(
@@ -139,21 +145,50 @@ function registeredRules(choice: NamespaceChoice, catalogs: CatalogSources): Reg
 }
 
 /** Registered rules and their vocabulary per (release, namespaces, sources): shared by every document. */
-const registrations = new Map<string, { list: RegisteredRule[]; vocabulary: Vocabulary }>();
+interface Registration {
+  readonly list: RegisteredRule[];
+  readonly byName: ReadonlyMap<string, RegisteredRule>;
+  readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  readonly vocabulary: Vocabulary;
+}
+const registrations = new Map<string, Registration>();
 
-function registration(
-  choice: NamespaceChoice,
-  catalogs: CatalogSources,
-): { list: RegisteredRule[]; vocabulary: Vocabulary } {
+function registration(choice: NamespaceChoice, catalogs: CatalogSources): Registration {
   const key = `${choice.release}|${choice.namespaces.map((ns) => `${ns}=${choice.sources.get(ns)}`).join(',')}|${catalogs.custom.length}`;
   let found = registrations.get(key);
   if (!found) {
     const list = registeredRules(choice, catalogs);
-    found = { list, vocabulary: buildVocabulary(list) };
+    const renamed = new Map<string, RegisteredRule>();
+    for (const rule of list) {
+      if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name)
+        renamed.set(rule.deprecated_rule.name, rule);
+    }
+    found = {
+      list,
+      byName: new Map(list.map((rule) => [rule.name, rule])),
+      renamed,
+      vocabulary: buildVocabulary(list),
+    };
     if (registrations.size > 64) registrations.clear();
     registrations.set(key, found);
   }
   return found;
+}
+
+/** Content detection scores every name against every namespace: redo it only when the names change. */
+function cachedChoice(
+  input: AnalyzeInput,
+  entries: readonly PolicyEntry[],
+  caches: DocumentCaches,
+): NamespaceChoice {
+  const { settings, catalogs } = input;
+  const parts = [input.uri, settings.service, settings.release, String(catalogs.custom.length)];
+  for (const entry of entries) parts.push(entry.name ?? '');
+  const key = parts.join('\u0000');
+  if (caches.choice?.key === key) return caches.choice.value;
+  const value = chooseNamespaces(input.uri, entries, settings, catalogs);
+  caches.choice = { key, value };
+  return value;
 }
 
 export interface AnalyzeInput {
@@ -171,8 +206,13 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
   const caches = input.caches ?? new DocumentCaches();
   const document = readPolicyDocument(input.text, caches.yaml);
   const file = loadPolicyFile(document);
-  const choice = chooseNamespaces(input.uri, document.entries, input.settings, input.catalogs);
-  const { list: registeredList, vocabulary } = registration(choice, input.catalogs);
+  const choice = cachedChoice(input, document.entries, caches);
+  const {
+    list: registeredList,
+    byName: registered,
+    renamed,
+    vocabulary,
+  } = registration(choice, input.catalogs);
   const options: PolicyOptions = {
     defaultRule: input.settings.defaultRule || null,
     enforceNewDefaults: input.settings.enforceNewDefaults,
@@ -182,12 +222,6 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
   };
   const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
   const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.defaults);
-  const registered = new Map(registeredList.map((rule) => [rule.name, rule]));
-  const renamed = new Map<string, RegisteredRule>();
-  for (const rule of registeredList) {
-    if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name)
-      renamed.set(rule.deprecated_rule.name, rule);
-  }
   const byName = new Map<string, ParsedEntry>();
   for (const entry of file.entries)
     if (entry.wins && entry.entry.name !== null) byName.set(entry.entry.name, entry);
@@ -204,6 +238,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     settings: input.settings,
     options,
     byName,
+    suggester: caches.suggester,
     entryAt(offset: number): ParsedEntry | null {
       // Entries are in document order: binary search the last one starting at or before offset.
       let low = 0;

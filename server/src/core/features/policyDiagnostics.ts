@@ -4,7 +4,6 @@ import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
 import { readKind } from '../engine/leafCache';
 import { percentFormat } from '../python/pyFormat';
 import { pyDict, pyStr } from '../python/pyValue';
-import { closestNames } from '../text/similar';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
@@ -77,7 +76,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     }
     if (!registered) {
       if (referenced.has(name) || name === analysis.options.defaultRule) continue;
-      const suggestions = closestNames(name, analysis.registered.keys());
+      const suggestions = analysis.suggester.closest(name, analysis.registered);
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
@@ -107,7 +106,13 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         span: entry.span,
         severity: 'hint',
         code: 'redundant-override',
-        message: `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.`,
+        message:
+          `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.` +
+          (registered.deprecated_rule &&
+          registered.deprecated_rule.check_str !== registered.check_str &&
+          !analysis.options.enforceNewDefaults
+            ? ` Note: without this override oslo.policy enforces the default OR its deprecated predecessor '${registered.deprecated_rule.check_str}' until enforce_new_defaults is set.`
+            : ''),
         tags: ['unnecessary'],
       });
     }
@@ -180,7 +185,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       if (!namespaceKnown) return;
       for (const key of keys) {
         if (attributes.has(key)) continue;
-        const suggestions = closestNames(key, attributes.keys());
+        const suggestions = analysis.suggester.closest(key, attributes);
         diagnostics.push({
           span: leaf.matchSpan,
           severity: 'warning',
