@@ -62,8 +62,13 @@ export interface PolicyAnalysis {
   readonly policy: EffectivePolicy;
   readonly choice: NamespaceChoice;
   readonly registered: ReadonlyMap<string, RegisteredRule>;
-  /** Deprecated (old) name → the registered rule that replaced it. */
+  /** Deprecated (old) name → the (first) registered rule that replaced it. */
   readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  /**
+   * Deprecated (old) name → every rule that replaced it: Nova split `os_compute_api:os-hosts`
+   * into six, and oslo.policy applies an override of the old name to each of them.
+   */
+  readonly replacements: ReadonlyMap<string, readonly RegisteredRule[]>;
   readonly vocabulary: Vocabulary;
   readonly settings: PolicySettings;
   readonly options: PolicyOptions;
@@ -149,6 +154,7 @@ interface Registration {
   readonly list: RegisteredRule[];
   readonly byName: ReadonlyMap<string, RegisteredRule>;
   readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  readonly replacements: ReadonlyMap<string, readonly RegisteredRule[]>;
   readonly vocabulary: Vocabulary;
 }
 const registrations = new Map<string, Registration>();
@@ -159,14 +165,19 @@ function registration(choice: NamespaceChoice, catalogs: CatalogSources): Regist
   if (!found) {
     const list = registeredRules(choice, catalogs);
     const renamed = new Map<string, RegisteredRule>();
+    const replacements = new Map<string, RegisteredRule[]>();
     for (const rule of list) {
-      if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name)
-        renamed.set(rule.deprecated_rule.name, rule);
+      if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name) {
+        const old = rule.deprecated_rule.name;
+        if (!renamed.has(old)) renamed.set(old, rule);
+        replacements.set(old, [...(replacements.get(old) ?? []), rule]);
+      }
     }
     found = {
       list,
       byName: new Map(list.map((rule) => [rule.name, rule])),
       renamed,
+      replacements,
       vocabulary: buildVocabulary(list),
     };
     if (registrations.size > 64) registrations.clear();
@@ -211,6 +222,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     list: registeredList,
     byName: registered,
     renamed,
+    replacements,
     vocabulary,
   } = registration(choice, input.catalogs);
   const options: PolicyOptions = {
@@ -234,6 +246,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     choice,
     registered,
     renamed,
+    replacements,
     vocabulary,
     settings: input.settings,
     options,

@@ -60,16 +60,18 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     const replacement = analysis.renamed.get(name);
     if (replacement && !registered) {
       const since = replacement.deprecated_rule?.deprecated_since ?? replacement.deprecated_since;
-      const overridden = analysis.byName.has(replacement.name);
+      const all = analysis.replacements.get(name) ?? [replacement];
+      const names = all.map((rule) => `'${rule.name}'`).join(', ');
+      const overridden = all.every((rule) => analysis.byName.has(rule.name));
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'deprecated-name',
         message:
-          `'${name}' is a deprecated name of '${replacement.name}'${since ? ` (since ${since})` : ''}. ` +
+          `'${name}' is a deprecated name of ${names}${since ? ` (since ${since})` : ''}. ` +
           (overridden
-            ? `This file also defines '${replacement.name}', so this override is ignored.`
-            : `oslo.policy still applies it to '${replacement.name}' for now; rename it.`),
+            ? `This file also defines ${all.length > 1 ? 'all of them' : names}, so this override is ignored.`
+            : `oslo.policy still applies it to ${all.length > 1 ? 'each of them not set here' : names} for now; rename it.`),
         tags: ['deprecated'],
       });
       continue;
