@@ -46,6 +46,7 @@ export class DocumentStore {
   private readonly settings = new Map<string, PolicySettings>();
   private readonly listeners: ((state: DocumentState) => void)[] = [];
   private readonly pending = new Set<string>();
+  private readonly awaitingSettings = new Set<string>();
   private readonly builtIn = openBuiltInCatalog();
   private custom: NamespaceCatalog[] = [];
   private readonly diskFiles = new Map<string, { mtime: number; file: LoadedFile; lines: LineIndex }>();
@@ -131,10 +132,12 @@ export class DocumentStore {
       // and then again would double the work of opening a big file. A client that never
       // answers still gets diagnostics, with the settings known so far.
       let done = false;
+      this.awaitingSettings.add(uri);
       const proceed = (settings: PolicySettings | null): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        this.awaitingSettings.delete(uri);
         if (settings) this.settings.set(uri, settings);
         this.states.delete(uri);
         this.schedule(uri, false);
@@ -146,7 +149,8 @@ export class DocumentStore {
         .catch(() => proceed(null));
       return;
     }
-    if (this.pending.has(uri)) return;
+    // Opening also fires a content change: it waits for the settings like the open does.
+    if (this.pending.has(uri) || this.awaitingSettings.has(uri)) return;
     this.pending.add(uri);
     // Coalesce a burst of changes: analyse once the event loop is free, so superseded versions
     // are never analysed at all.
