@@ -34,9 +34,10 @@ export class LspClient {
   readonly stderr: string[] = [];
   private versions = new Map<string, number>();
 
-  constructor(settings: Record<string, unknown> = {}) {
+  constructor(settings: Record<string, unknown> = {}, env: Record<string, string> = {}) {
     this.process = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'lsp', '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     this.process.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     // A reply racing the server's exit must not take the test process down.

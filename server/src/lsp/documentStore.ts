@@ -30,6 +30,9 @@ export interface DocumentState {
   readonly diagnostics: PolicyDiagnostic[];
 }
 
+/** How long a newly opened document waits for its settings before it is analysed anyway. */
+const CONFIGURATION_WAIT_MS = 1000;
+
 /** The scheme of the read-only sample documents of registered defaults. */
 export const DEFAULTS_SCHEME = 'os-policy-defaults';
 
@@ -43,8 +46,10 @@ export class DocumentStore {
   private readonly settings = new Map<string, PolicySettings>();
   private readonly listeners: ((state: DocumentState) => void)[] = [];
   private readonly pending = new Set<string>();
+  private readonly awaitingSettings = new Set<string>();
   private readonly builtIn = openBuiltInCatalog();
   private custom: NamespaceCatalog[] = [];
+  private readonly diskFiles = new Map<string, { mtime: number; file: LoadedFile; lines: LineIndex }>();
   private supportsConfiguration = false;
   private workspaceFolders: string[] = [];
 
@@ -123,18 +128,32 @@ export class DocumentStore {
 
   private schedule(uri: string, refreshSettings: boolean): void {
     if (refreshSettings && this.supportsConfiguration && !this.settings.has(uri)) {
+      // Analyse once, with the document's own settings: diagnostics computed with the defaults
+      // and then again would double the work of opening a big file. A client that never
+      // answers still gets diagnostics, with the settings known so far.
+      let done = false;
+      this.awaitingSettings.add(uri);
+      const proceed = (settings: PolicySettings | null): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.awaitingSettings.delete(uri);
+        if (settings) this.settings.set(uri, settings);
+        this.states.delete(uri);
+        this.schedule(uri, false);
+      };
+      const timer = setTimeout(() => proceed(null), CONFIGURATION_WAIT_MS);
       this.connection.workspace
         .getConfiguration({ scopeUri: uri, section: 'osPolicy' })
-        .then((value) => {
-          this.settings.set(uri, readSettings(value));
-          this.states.delete(uri);
-          this.schedule(uri, false);
-        })
-        .catch(() => undefined);
+        .then((value) => proceed(readSettings(value)))
+        .catch(() => proceed(null));
+      return;
     }
-    if (this.pending.has(uri)) return;
+    // Opening also fires a content change: it waits for the settings like the open does.
+    if (this.pending.has(uri) || this.awaitingSettings.has(uri)) return;
     this.pending.add(uri);
-    // Coalesce a burst of changes: analyse once the event loop is free.
+    // Coalesce a burst of changes: analyse once the event loop is free, so superseded versions
+    // are never analysed at all.
     setImmediate(() => {
       this.pending.delete(uri);
       try {
@@ -250,12 +269,82 @@ export class DocumentStore {
     return `# Registered defaults of ${namespace} (${catalog.release}), from ${catalog.source}\n# Read-only: copy a rule into your policy file to override it.\n\n${formatSample(catalog)}`;
   }
 
+  /**
+   * Policy files of the workspace for workspace symbols: the open documents (their current
+   * text) and the policy files on disk in the workspace folders, read again only when changed.
+   */
+  workspaceFiles(): WorkspaceFile[] {
+    const files: WorkspaceFile[] = [];
+    const open = new Set<string>();
+    for (const state of this.all()) {
+      open.add(state.uri);
+      files.push({
+        uri: state.uri,
+        label: state.analysis.choice.namespaces[0] ?? basename(state.uri),
+        file: state.analysis.file,
+        registered: state.analysis.registered,
+        lines: state.lines,
+      });
+    }
+    for (const folder of this.workspaceFolders) {
+      if (!folder.startsWith('file:')) continue;
+      for (const path of findPolicyFiles(fileURLToPath(folder), 4)) {
+        const uri = pathToFileURL(path).toString();
+        if (open.has(uri)) continue;
+        try {
+          const mtime = statSync(path).mtimeMs;
+          let cached = this.diskFiles.get(path);
+          if (!cached || cached.mtime !== mtime) {
+            const decoded = decodePolicyBytes(readFileSync(path));
+            const text = decoded.ok ? decoded.text : '';
+            cached = { mtime, file: loadPolicyFile(readPolicyDocument(text)), lines: new LineIndex(text) };
+            this.diskFiles.set(path, cached);
+          }
+          files.push({
+            uri,
+            label: basename(dirname(path)),
+            file: cached.file,
+            registered: new Map(),
+            lines: cached.lines,
+          });
+        } catch {
+          continue;
+        }
+      }
+    }
+    return files;
+  }
+
   all(): DocumentState[] {
     return this.documents.all().flatMap((document) => this.current(document.uri) ?? []);
   }
 }
 
+export interface WorkspaceFile {
+  readonly uri: string;
+  /** Shown beside each symbol: the service, or the folder. */
+  readonly label: string;
+  readonly file: LoadedFile;
+  readonly registered: ReadonlyMap<string, unknown>;
+  readonly lines: LineIndex;
+}
+
 function findSamples(root: string, depth: number): string[] {
+  return findFiles(root, depth, (name) => /policy\.ya?ml\.sample$/i.test(name));
+}
+
+/** Files oslo.policy would read as policy files: `policy.yaml`, `nova-policy.json`, `policy.d/*`. */
+function findPolicyFiles(root: string, depth: number): string[] {
+  return findFiles(
+    root,
+    depth,
+    (name, folder) =>
+      /(^|[-_.])policy\.(ya?ml|json)$/i.test(name) ||
+      (basename(folder) === 'policy.d' && /\.(ya?ml|json)$/i.test(name)),
+  ).slice(0, 500);
+}
+
+function findFiles(root: string, depth: number, wanted: (name: string, folder: string) => boolean): string[] {
   const found: string[] = [];
   const walk = (folder: string, level: number): void => {
     let names: string[];
@@ -275,7 +364,7 @@ function findSamples(root: string, depth: number): string[] {
       }
       if (isDirectory) {
         if (level < depth) walk(path, level + 1);
-      } else if (/policy\.ya?ml\.sample$/i.test(name)) found.push(path);
+      } else if (wanted(name, folder)) found.push(path);
     }
   };
   walk(root, 0);

@@ -12,6 +12,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type CancellationToken,
   type CodeAction,
   type CompletionItem,
   type Connection,
@@ -32,7 +33,7 @@ import {
   SEMANTIC_TOKEN_TYPES,
   semanticTokens,
 } from '../core/features/semanticTokens';
-import { documentSymbols, foldingRanges } from '../core/features/symbols';
+import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerSimulation } from './simulation';
 
@@ -67,13 +68,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     end: state.lines.position(span.end),
   });
 
+  // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
+  // that one failing feature is logged and answered empty while the server goes on.
+  const fault = process.env.OS_POLICY_FAULT ?? '';
+
   function guarded<A extends unknown[], R>(
     name: string,
     fallback: R,
     handler: (...args: A) => R,
   ): (...args: A) => R {
     return (...args: A) => {
+      // A request the client already gave up on (it moved the cursor, typed on) is not worth
+      // computing: the analysis it would need is for a version nobody looks at any more.
+      const token = args[1] as CancellationToken | undefined;
+      if (token?.isCancellationRequested) return fallback;
       try {
+        if (fault === name) throw new Error(`injected fault in ${name} (OS_POLICY_FAULT)`);
         return handler(...args);
       } catch (error) {
         connection.console.error(`os-policy: ${name} failed: ${(error as Error).stack ?? String(error)}`);
@@ -93,6 +103,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         documentHighlightProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: {
@@ -248,6 +259,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         selectionRange: range(state, symbol.selection),
       }));
     }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guarded('workspaceSymbols', [], (params) =>
+      store.workspaceFiles().flatMap((file) =>
+        workspaceSymbols(file.file, file.registered, params.query).map((symbol) => ({
+          name: symbol.name,
+          kind: symbol.kind === 'policy' ? SymbolKind.Property : SymbolKind.Function,
+          containerName: file.label,
+          location: {
+            uri: file.uri,
+            range: {
+              start: file.lines.position(symbol.span.start),
+              end: file.lines.position(symbol.span.end),
+            },
+          },
+        })),
+      ),
+    ),
   );
 
   connection.onFoldingRanges(

@@ -6,6 +6,7 @@ import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
 import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
 import type { PolicyEntry } from '../document/documentTypes';
 import { DefaultsParser, type EffectivePolicy, type PolicyOptions } from '../engine/effectivePolicy';
+import { Suggester } from '../text/similar';
 import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
@@ -61,11 +62,18 @@ export interface PolicyAnalysis {
   readonly policy: EffectivePolicy;
   readonly choice: NamespaceChoice;
   readonly registered: ReadonlyMap<string, RegisteredRule>;
-  /** Deprecated (old) name → the registered rule that replaced it. */
+  /** Deprecated (old) name → the (first) registered rule that replaced it. */
   readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  /**
+   * Deprecated (old) name → every rule that replaced it: Nova split `os_compute_api:os-hosts`
+   * into six, and oslo.policy applies an override of the old name to each of them.
+   */
+  readonly replacements: ReadonlyMap<string, readonly RegisteredRule[]>;
   readonly vocabulary: Vocabulary;
   readonly settings: PolicySettings;
   readonly options: PolicyOptions;
+  /** "Did you mean", remembered across versions. */
+  readonly suggester: Suggester;
   /** Winning entries by rule name. */
   readonly byName: ReadonlyMap<string, ParsedEntry>;
   /** The entry whose span (key start to value end) holds `offset`, if any. */
@@ -76,6 +84,9 @@ export interface PolicyAnalysis {
 export class DocumentCaches {
   readonly yaml = new YamlPieceCache();
   readonly defaults = new DefaultsParser();
+  readonly suggester = new Suggester();
+  /** The last namespace choice and what it was made from: names rarely change while typing. */
+  choice: { readonly key: string; readonly value: NamespaceChoice } | null = null;
 }
 
 export function chooseNamespaces(
@@ -139,21 +150,56 @@ function registeredRules(choice: NamespaceChoice, catalogs: CatalogSources): Reg
 }
 
 /** Registered rules and their vocabulary per (release, namespaces, sources): shared by every document. */
-const registrations = new Map<string, { list: RegisteredRule[]; vocabulary: Vocabulary }>();
+interface Registration {
+  readonly list: RegisteredRule[];
+  readonly byName: ReadonlyMap<string, RegisteredRule>;
+  readonly renamed: ReadonlyMap<string, RegisteredRule>;
+  readonly replacements: ReadonlyMap<string, readonly RegisteredRule[]>;
+  readonly vocabulary: Vocabulary;
+}
+const registrations = new Map<string, Registration>();
 
-function registration(
-  choice: NamespaceChoice,
-  catalogs: CatalogSources,
-): { list: RegisteredRule[]; vocabulary: Vocabulary } {
+function registration(choice: NamespaceChoice, catalogs: CatalogSources): Registration {
   const key = `${choice.release}|${choice.namespaces.map((ns) => `${ns}=${choice.sources.get(ns)}`).join(',')}|${catalogs.custom.length}`;
   let found = registrations.get(key);
   if (!found) {
     const list = registeredRules(choice, catalogs);
-    found = { list, vocabulary: buildVocabulary(list) };
+    const renamed = new Map<string, RegisteredRule>();
+    const replacements = new Map<string, RegisteredRule[]>();
+    for (const rule of list) {
+      if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name) {
+        const old = rule.deprecated_rule.name;
+        if (!renamed.has(old)) renamed.set(old, rule);
+        replacements.set(old, [...(replacements.get(old) ?? []), rule]);
+      }
+    }
+    found = {
+      list,
+      byName: new Map(list.map((rule) => [rule.name, rule])),
+      renamed,
+      replacements,
+      vocabulary: buildVocabulary(list),
+    };
     if (registrations.size > 64) registrations.clear();
     registrations.set(key, found);
   }
   return found;
+}
+
+/** Content detection scores every name against every namespace: redo it only when the names change. */
+function cachedChoice(
+  input: AnalyzeInput,
+  entries: readonly PolicyEntry[],
+  caches: DocumentCaches,
+): NamespaceChoice {
+  const { settings, catalogs } = input;
+  const parts = [input.uri, settings.service, settings.release, String(catalogs.custom.length)];
+  for (const entry of entries) parts.push(entry.name ?? '');
+  const key = parts.join('\u0000');
+  if (caches.choice?.key === key) return caches.choice.value;
+  const value = chooseNamespaces(input.uri, entries, settings, catalogs);
+  caches.choice = { key, value };
+  return value;
 }
 
 export interface AnalyzeInput {
@@ -171,8 +217,14 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
   const caches = input.caches ?? new DocumentCaches();
   const document = readPolicyDocument(input.text, caches.yaml);
   const file = loadPolicyFile(document);
-  const choice = chooseNamespaces(input.uri, document.entries, input.settings, input.catalogs);
-  const { list: registeredList, vocabulary } = registration(choice, input.catalogs);
+  const choice = cachedChoice(input, document.entries, caches);
+  const {
+    list: registeredList,
+    byName: registered,
+    renamed,
+    replacements,
+    vocabulary,
+  } = registration(choice, input.catalogs);
   const options: PolicyOptions = {
     defaultRule: input.settings.defaultRule || null,
     enforceNewDefaults: input.settings.enforceNewDefaults,
@@ -182,12 +234,6 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
   };
   const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
   const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.defaults);
-  const registered = new Map(registeredList.map((rule) => [rule.name, rule]));
-  const renamed = new Map<string, RegisteredRule>();
-  for (const rule of registeredList) {
-    if (rule.deprecated_rule && rule.deprecated_rule.name !== rule.name)
-      renamed.set(rule.deprecated_rule.name, rule);
-  }
   const byName = new Map<string, ParsedEntry>();
   for (const entry of file.entries)
     if (entry.wins && entry.entry.name !== null) byName.set(entry.entry.name, entry);
@@ -200,10 +246,12 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     choice,
     registered,
     renamed,
+    replacements,
     vocabulary,
     settings: input.settings,
     options,
     byName,
+    suggester: caches.suggester,
     entryAt(offset: number): ParsedEntry | null {
       // Entries are in document order: binary search the last one starting at or before offset.
       let low = 0;

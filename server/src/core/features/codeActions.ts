@@ -1,6 +1,7 @@
 import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
+import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 import { convertJsonToYaml } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
@@ -115,28 +116,54 @@ function keyText(analysis: PolicyAnalysis, keySpan: Span, name: string): string 
 function upgradeName(analysis: PolicyAnalysis, offset: number): PolicyCodeAction | null {
   const entry = analysis.entryAt(offset);
   const name = entry?.entry.name;
-  if (!entry || !name) return null;
-  const replacement = analysis.renamed.get(name);
-  if (!replacement || analysis.byName.has(replacement.name)) return null;
+  if (!entry || !name || analysis.registered.has(name)) return null;
+  const edit = upgradeEdit(analysis, entry, new Set(analysis.byName.keys()));
+  if (!edit) return null;
+  const targets = (analysis.replacements.get(name) ?? []).filter((rule) => !analysis.byName.has(rule.name));
   return {
-    title: `Rename to '${replacement.name}'`,
+    title:
+      targets.length === 1
+        ? `Rename to '${targets[0].name}'`
+        : `Rename to the ${targets.length} policies that replaced it (${targets.map((r) => r.name).join(', ')})`,
     kind: 'quickfix',
-    edits: [{ span: entry.entry.keySpan, newText: keyText(analysis, entry.entry.keySpan, replacement.name) }],
+    edits: [edit],
     diagnosticCodes: ['deprecated-name'],
     preferred: true,
   };
 }
 
-/** As `oslopolicy-upgrade`: every deprecated name whose replacement the file does not define yet. */
+/**
+ * The entry of a deprecated name rewritten under the names that replaced it. oslo.policy
+ * applies an override of the old name to EVERY rule that lists it as deprecated (unless the
+ * file already sets that rule), so a split name becomes one entry per replacement, with the
+ * same value: the meaning stays the same.
+ */
+function upgradeEdit(analysis: PolicyAnalysis, entry: ParsedEntry, taken: Set<string>): TextEdit | null {
+  const name = entry.entry.name;
+  if (!name) return null;
+  const targets = (analysis.replacements.get(name) ?? []).filter((rule) => !taken.has(rule.name));
+  if (targets.length === 0) return null;
+  for (const rule of targets) taken.add(rule.name);
+  const text = analysis.file.document.text;
+  const keySpan = entry.entry.keySpan;
+  const separator = text.slice(keySpan.end, entry.entry.value.span.start);
+  const value = text.slice(entry.entry.value.span.start, entry.entry.value.span.end);
+  const lineStart = text.lastIndexOf('\n', keySpan.start - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, keySpan.start))![0];
+  const json = analysis.file.document.format === 'json';
+  const lines = targets.map((rule) => `${keyText(analysis, keySpan, rule.name)}${separator}${value}`);
+  return { span: entry.entry.span, newText: lines.join(json ? `,\n${indent}` : `\n${indent}`) };
+}
+
+/** As `oslopolicy-upgrade`: every deprecated name whose replacements the file does not define yet. */
 export function upgradeAllNames(analysis: PolicyAnalysis): TextEdit[] {
   const edits: TextEdit[] = [];
   const taken = new Set(analysis.byName.keys());
-  for (const { entry, wins } of analysis.file.entries) {
-    if (!wins || !entry.name) continue;
-    const replacement = analysis.renamed.get(entry.name);
-    if (!replacement || analysis.registered.has(entry.name) || taken.has(replacement.name)) continue;
-    taken.add(replacement.name);
-    edits.push({ span: entry.keySpan, newText: keyText(analysis, entry.keySpan, replacement.name) });
+  for (const parsedEntry of analysis.file.entries) {
+    const name = parsedEntry.entry.name;
+    if (!parsedEntry.wins || !name || analysis.registered.has(name)) continue;
+    const edit = upgradeEdit(analysis, parsedEntry, taken);
+    if (edit) edits.push(edit);
   }
   return edits;
 }

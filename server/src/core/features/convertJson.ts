@@ -1,7 +1,7 @@
 import { canonicalRuleString } from '../check/checkPrint';
 import { parseEnforcedRule } from '../check/checkParser';
 import { formatHelpText } from '../catalog/sampleFormat';
-import type { RuleValue } from '../document/documentTypes';
+import type { ListItem, RuleValue } from '../document/documentTypes';
 import type { PolicyAnalysis } from './analysis';
 
 /**
@@ -30,7 +30,14 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
       comments.push(`# Intended scope(s): ${registered.scope_types.join(', ')}`);
     const redundant =
       canonicalRuleString(parsed.enforced) === canonicalRuleString(parseEnforcedRule(registered.check_str));
-    known.push([...comments, redundant ? `#${line}` : line].join('\n'));
+    // oslopolicy-convert-json-to-yaml comments out every rule equal to its default. When the
+    // default has a deprecated predecessor, that changes what is enforced: without the override
+    // oslo.policy ORs the old default in (unless enforce_new_defaults). Keep those active.
+    const deprecated = registered.deprecated_rule;
+    const keepsMeaning = !deprecated || deprecated.check_str === registered.check_str;
+    if (redundant && !keepsMeaning)
+      comments.push('# Same as the default, kept: without it the deprecated default is ORed in.');
+    known.push([...comments, redundant && keepsMeaning ? `#${line}` : line].join('\n'));
   }
   const parts = [known.join('\n\n')];
   if (others.length > 0) {
@@ -60,8 +67,24 @@ function yamlKey(name: string): string {
   return yamlDoubleQuoted(name);
 }
 
-/** JSON text is valid YAML flow syntax with the same meaning for the values policy files hold. */
+/**
+ * The value with the same meaning in YAML. Strings (also inside the old list form) are
+ * re-written as double-quoted scalars from their decoded text rather than copied: JSON escapes
+ * such as `\/` or surrogate pairs are not all read the same way by PyYAML.
+ */
 function yamlValue(value: RuleValue, text: string): string {
   if (value.kind === 'string') return yamlDoubleQuoted(value.text);
+  if (value.kind === 'list') return yamlList(value.items, text);
   return text.slice(value.span.start, value.span.end).replace(/\s*\n\s*/g, ' ');
+}
+
+function yamlList(items: readonly ListItem[], text: string): string {
+  const parts = items.map((item) =>
+    item.kind === 'string'
+      ? yamlDoubleQuoted(item.value.text)
+      : item.kind === 'list'
+        ? yamlList(item.items, text)
+        : text.slice(item.span.start, item.span.end).replace(/\s*\n\s*/g, ' '),
+  );
+  return `[${parts.join(', ')}]`;
 }

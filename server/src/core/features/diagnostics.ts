@@ -1,8 +1,8 @@
 import type { Span } from '../check/checkTypes';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
-import type { LoadedFile } from '../engine/loadPolicy';
+import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
 import { closestNames } from '../text/similar';
-import type { PolicyDiagnostic } from './diagnosticTypes';
+import type { PolicyDiagnostic, RelatedInformation } from './diagnosticTypes';
 import { ruleCycles, ruleReferences } from './ruleGraph';
 
 /**
@@ -94,18 +94,32 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
   if (components.length === 0) return diagnostics;
   const componentOf = new Map<string, string[]>();
   for (const component of components) for (const name of component) componentOf.set(name, component);
-  const keySpans = new Map<string, Span>();
-  for (const { entry, wins } of file.entries)
-    if (wins && entry.name !== null) keySpans.set(entry.name, entry.keySpan);
+  const byName = new Map<string, ParsedEntry>();
+  for (const parsedEntry of file.entries)
+    if (parsedEntry.wins && parsedEntry.entry.name !== null) byName.set(parsedEntry.entry.name, parsedEntry);
+  // Related information along the edges: in every rule of the cycle, its reference to the next.
+  const edges = new Map<string[], RelatedInformation[]>();
+  const edgesOf = (component: string[]): RelatedInformation[] => {
+    let found = edges.get(component);
+    if (!found) {
+      found = [];
+      for (const name of component) {
+        const from = byName.get(name);
+        if (!from) continue;
+        for (const reference of ruleReferences(from.parsed.display))
+          if (component.includes(reference.match))
+            found.push({ span: reference.span, message: `'${name}' → '${reference.match}'` });
+      }
+      edges.set(component, found);
+    }
+    return found;
+  };
   for (const { entry, parsed, wins } of file.entries) {
     if (!wins || entry.name === null) continue;
     const component = componentOf.get(entry.name);
     if (!component || policy.rules.get(entry.name)?.origin.kind !== 'file') continue;
     for (const reference of ruleReferences(parsed.display)) {
       if (!component.includes(reference.match)) continue;
-      const related = component
-        .filter((name) => keySpans.has(name))
-        .map((name) => ({ span: keySpans.get(name)!, message: `'${name}' is on the cycle` }));
       diagnostics.push({
         span: reference.span,
         severity: 'error',
@@ -113,7 +127,7 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
           `(cycle: ${[...component, component[0]].join(' → ')}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
-        related,
+        related: edgesOf(component),
       });
     }
   }

@@ -4,7 +4,6 @@ import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
 import { readKind } from '../engine/leafCache';
 import { percentFormat } from '../python/pyFormat';
 import { pyDict, pyStr } from '../python/pyValue';
-import { closestNames } from '../text/similar';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
@@ -61,23 +60,25 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     const replacement = analysis.renamed.get(name);
     if (replacement && !registered) {
       const since = replacement.deprecated_rule?.deprecated_since ?? replacement.deprecated_since;
-      const overridden = analysis.byName.has(replacement.name);
+      const all = analysis.replacements.get(name) ?? [replacement];
+      const names = all.map((rule) => `'${rule.name}'`).join(', ');
+      const overridden = all.every((rule) => analysis.byName.has(rule.name));
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'deprecated-name',
         message:
-          `'${name}' is a deprecated name of '${replacement.name}'${since ? ` (since ${since})` : ''}. ` +
+          `'${name}' is a deprecated name of ${names}${since ? ` (since ${since})` : ''}. ` +
           (overridden
-            ? `This file also defines '${replacement.name}', so this override is ignored.`
-            : `oslo.policy still applies it to '${replacement.name}' for now; rename it.`),
+            ? `This file also defines ${all.length > 1 ? 'all of them' : names}, so this override is ignored.`
+            : `oslo.policy still applies it to ${all.length > 1 ? 'each of them not set here' : names} for now; rename it.`),
         tags: ['deprecated'],
       });
       continue;
     }
     if (!registered) {
       if (referenced.has(name) || name === analysis.options.defaultRule) continue;
-      const suggestions = closestNames(name, analysis.registered.keys());
+      const suggestions = analysis.suggester.closest(name, analysis.registered);
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
@@ -107,7 +108,13 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         span: entry.span,
         severity: 'hint',
         code: 'redundant-override',
-        message: `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.`,
+        message:
+          `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.` +
+          (registered.deprecated_rule &&
+          registered.deprecated_rule.check_str !== registered.check_str &&
+          !analysis.options.enforceNewDefaults
+            ? ` Note: without this override oslo.policy enforces the default OR its deprecated predecessor '${registered.deprecated_rule.check_str}' until enforce_new_defaults is set.`
+            : ''),
         tags: ['unnecessary'],
       });
     }
@@ -180,7 +187,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       if (!namespaceKnown) return;
       for (const key of keys) {
         if (attributes.has(key)) continue;
-        const suggestions = closestNames(key, attributes.keys());
+        const suggestions = analysis.suggester.closest(key, attributes);
         diagnostics.push({
           span: leaf.matchSpan,
           severity: 'warning',

@@ -1,4 +1,5 @@
 import type { Span } from '../check/checkTypes';
+import type { LoadedFile } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 
 export interface PolicySymbol {
@@ -32,6 +33,40 @@ export function documentSymbols(analysis: PolicyAnalysis): PolicySymbol[] {
       },
     ];
   });
+}
+
+export interface WorkspaceSymbol {
+  readonly name: string;
+  readonly span: Span;
+  readonly kind: 'policy' | 'rule';
+}
+
+/**
+ * The rules of one workspace file whose names match `query` as editors match symbols: the
+ * query's characters in order, case-insensitively (`srvdel` finds `os_compute_api:servers:delete`).
+ */
+export function workspaceSymbols(
+  file: LoadedFile,
+  registered: ReadonlyMap<string, unknown>,
+  query: string,
+): WorkspaceSymbol[] {
+  const wanted = query.toLowerCase();
+  const found: WorkspaceSymbol[] = [];
+  for (const { entry, wins } of file.entries) {
+    if (!wins || entry.name === null || !fuzzyMatches(entry.name.toLowerCase(), wanted)) continue;
+    found.push({
+      name: entry.name,
+      span: entry.keySpan,
+      kind: registered.has(entry.name) ? 'policy' : 'rule',
+    });
+  }
+  return found;
+}
+
+function fuzzyMatches(name: string, query: string): boolean {
+  let at = 0;
+  for (let index = 0; index < name.length && at < query.length; index++) if (name[index] === query[at]) at++;
+  return at === query.length;
 }
 
 /** Foldable regions: multi-line entries and runs of comment lines. */

@@ -29,3 +29,26 @@ export function closestNames(name: string, candidates: Iterable<string>, count =
   scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
   return scored.slice(0, count).map(([candidate]) => candidate);
 }
+
+/**
+ * "Did you mean" for many names against one stable candidate collection (a namespace's
+ * registered rules): answers are remembered per collection, so a file of 10,000 unknown names
+ * pays for the distances once, not on every keystroke.
+ */
+export class Suggester {
+  private readonly memo = new WeakMap<object, Map<string, string[]>>();
+
+  closest(name: string, candidates: ReadonlyMap<string, unknown>): string[] {
+    let known = this.memo.get(candidates);
+    if (!known) {
+      known = new Map();
+      this.memo.set(candidates, known);
+    }
+    let found = known.get(name);
+    if (!found) {
+      found = closestNames(name, candidates.keys());
+      known.set(name, found);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { hover } from '../../server/src/core/features/hover';
+import { documentAt } from './featureHelpers';
+
+const hoverAt = (source: string, settings = {}): string => {
+  const { analysis, offset } = documentAt(source, { settings });
+  const result = hover(analysis, offset);
+  assert.ok(result, 'a hover');
+  return result.markdown;
+};
+
+describe('hover in the pure core', () => {
+  it('describes a policy name: operations table, scope, default, deprecated default, override and enforcement', () => {
+    const markdown = hoverAt('"add_i|mage": "role:admin"');
+    assert.match(markdown, /\| Method \| Path \|/);
+    assert.match(markdown, /\| POST \| `\/v2\/images` \|/);
+    assert.match(markdown, /Scope types: project/);
+    assert.match(markdown, /Registered default:\n```\nrule:context_is_admin or \(role:member/);
+    assert.match(markdown, /Deprecated default.*`rule:default`/);
+    assert.match(markdown, /This file overrides the default/);
+    assert.match(markdown, /oslo.policy enforces \(default mode\), from this file:\n```\nrole:admin\n```/);
+  });
+
+  it('shows a default ORed with its deprecated one, and not under enforce_new_defaults', () => {
+    const source = '"x": "rule:get_ima|ges"';
+    assert.match(hoverAt(source), /or rule:default\)\n```/);
+    assert.doesNotMatch(hoverAt(source, { enforceNewDefaults: true }), /rule:default/);
+  });
+
+  it('says a name outside the namespace is a helper rule', () => {
+    assert.match(hoverAt('"x": "@"\n"other": "rule:x"\n"he|lper": "@"'), /not a registered policy/);
+  });
+
+  it('shows where rule:x is defined and its check string', () => {
+    const markdown = hoverAt('"team": "role:image_manager"\n"get_image": "rule:te|am"');
+    assert.match(markdown, /defined in this file \(line 1\)/);
+    assert.match(markdown, /role:image_manager/);
+  });
+
+  it('shows the registered default of rule:x and the default-rule fallback of an undefined one', () => {
+    assert.match(hoverAt('"get_image": "rule:context_is_ad|min"'), /registered default:\n```\nrole:admin/);
+    assert.match(hoverAt('"get_image": "rule:nowh|ere"'), /uses the default rule `default` instead/);
+  });
+
+  it('lists the roles that imply a role', () => {
+    const markdown = hoverAt('"get_image": "role:rea|der"');
+    assert.match(markdown, /Held through implication by: admin, manager, member/);
+  });
+
+  it('describes a target attribute and the defaults that use it', () => {
+    const markdown = hoverAt('"get_image": "\'public\':%(visi|bility)s"');
+    assert.match(markdown, /visibility: public, private, shared or community/);
+    assert.match(markdown, /`get_image`/);
+  });
+
+  it('explains check kinds and operators', () => {
+    assert.match(hoverAt('"get_image": "ro|le:admin"'), /case-insensitive|lower-cased/);
+    assert.match(hoverAt('"get_image": "role:a o|r role:b"'), /\*\*or\*\*/);
+    assert.match(hoverAt('"get_image": "n|ot role:b"'), /\*\*not\*\*/);
+  });
+});
