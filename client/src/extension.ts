@@ -30,6 +30,8 @@ export interface OsPolicyApi {
   readonly client: LanguageClient;
   /** Milliseconds from the start of `activate` until the server answered `initialize`. */
   readonly activationMs: number;
+  /** The status bar item's text, or undefined while hidden. */
+  statusBarText(): string | undefined;
 }
 
 let client: LanguageClient | undefined;
@@ -79,13 +81,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<OsPoli
   );
 
   const index = readCatalogIndex(context.asAbsolutePath(path.join('catalog', 'index.json')));
+  const status = createStatusBar();
   context.subscriptions.push(
-    createStatusBar(),
+    status,
     ...registerSimulationCommands(lsp, output),
-    ...registerEditCommands(),
+    ...registerEditCommands(lsp),
     ...registerCatalogCommands(index),
   );
-  return { client: lsp, activationMs };
+  return { client: lsp, activationMs, statusBarText: () => status.text() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,26 +13,35 @@ export function statusText(config: vscode.WorkspaceConfiguration): string {
   return `$(shield) ${config.get<string>(SETTINGS.service)} · ${config.get<string>(SETTINGS.release)} · ${modes.join(' + ') || 'default mode'}`;
 }
 
-export function createStatusBar(): vscode.Disposable {
+export interface StatusBar extends vscode.Disposable {
+  /** The text shown, or undefined while hidden. */
+  text(): string | undefined;
+}
+
+export function createStatusBar(): StatusBar {
   const item = vscode.window.createStatusBarItem('osPolicy.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'OpenStack Policy';
   item.command = COMMANDS.selectService;
+  let visible = false;
   const update = (): void => {
     const document = vscode.window.activeTextEditor?.document;
     if (!document || !isPolicy(document)) {
       item.hide();
+      visible = false;
       return;
     }
     item.text = statusText(vscode.workspace.getConfiguration(SETTINGS_SECTION, document.uri));
     item.tooltip = 'OpenStack policy: service · release · enforcement mode (click to change)';
     item.show();
+    visible = true;
   };
   update();
-  return vscode.Disposable.from(
+  const disposable = vscode.Disposable.from(
     item,
     vscode.window.onDidChangeActiveTextEditor(update),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(SETTINGS_SECTION)) update();
     }),
   );
+  return { dispose: (): void => disposable.dispose() as void, text: () => (visible ? item.text : undefined) };
 }
