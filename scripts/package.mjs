@@ -11,7 +11,15 @@ export function packageExtension() {
   const out = join(root, `${name}-${version}.vsix`);
   execFileSync(
     join(root, 'node_modules', '.bin', 'vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '--no-update-package-json', '-o', out],
+    [
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--no-update-package-json',
+      '-o',
+      out,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   process.stderr.write(`[package] ${out}: ${(statSync(out).size / 1024).toFixed(0)} KB\n`);
