@@ -47,21 +47,27 @@ export function registerCatalogCommands(index: CatalogIndex): vscode.Disposable[
         return document.uri.toString();
       },
     ),
-    vscode.commands.registerCommand(COMMANDS.selectService, async () => {
-      const config = configFor();
-      const service = await pickNamespace('Service namespace of this workspace', true);
-      if (service === undefined) return undefined;
-      const release = await vscode.window.showQuickPick(['newest', ...[...index.releases].reverse()], {
-        title: 'OpenStack release whose defaults apply',
-      });
-      if (release === undefined) return undefined;
-      // Workspace settings when a folder is open, so that each cloud's repository keeps its own.
-      const target = vscode.workspace.workspaceFolders?.length
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-      await config.update(SETTINGS.service, service, target);
-      await config.update(SETTINGS.release, release, target);
-      return { service, release };
-    }),
+    // With arguments (scripts, keybindings, tests) it sets them without asking.
+    vscode.commands.registerCommand(
+      COMMANDS.selectService,
+      async (serviceArg?: string, releaseArg?: string) => {
+        const config = configFor();
+        const service = serviceArg ?? (await pickNamespace('Service namespace of this workspace', true));
+        if (service === undefined) return undefined;
+        const release =
+          releaseArg ??
+          (await vscode.window.showQuickPick(['newest', ...[...index.releases].reverse()], {
+            title: 'OpenStack release whose defaults apply',
+          }));
+        if (release === undefined) return undefined;
+        // Workspace settings when a folder is open, so that each cloud's repository keeps its own.
+        const target = vscode.workspace.workspaceFolders?.length
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+        await config.update(SETTINGS.service, service, target);
+        await config.update(SETTINGS.release, release, target);
+        return { service, release };
+      },
+    ),
   ];
 }

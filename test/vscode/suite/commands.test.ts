@@ -181,6 +181,15 @@ describe('the OpenStack Policy commands', () => {
     } finally {
       await config.update('enforceNewDefaults', undefined, vscode.ConfigurationTarget.Workspace);
     }
+    const selected = once(vscode.workspace.onDidChangeConfiguration, (e) =>
+      e.affectsConfiguration(`${SETTINGS_SECTION}.release`),
+    );
+    await vscode.commands.executeCommand(COMMANDS.selectService, 'glance', 'zed');
+    await selected;
+    assert.equal(api().statusBarText(), '$(shield) glance · zed · default mode');
+    for (const key of ['service', 'release'])
+      await config.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+
     const closed = once(vscode.window.onDidChangeActiveTextEditor, (editor) => editor === undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await closed;
