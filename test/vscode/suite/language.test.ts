@@ -45,7 +45,10 @@ describe('the OpenStack Policy extension in VS Code', () => {
     assert.equal((await vscode.workspace.openTextDocument(named)).languageId, 'openstack-policy');
   });
 
-  it('keeps the YAML editing basics: a line comment toggles with #', async () => {
+  it('keeps the YAML editing basics: a line comment toggles with #, indentation is two spaces', async () => {
+    const editorConfig = vscode.workspace.getConfiguration('editor', { languageId: 'openstack-policy' });
+    assert.equal(editorConfig.get('tabSize'), 2);
+    assert.equal(editorConfig.get('insertSpaces'), true);
     const document = await vscode.workspace.openTextDocument({
       language: 'openstack-policy',
       content: '"get_image": "role:reader"\n',
