@@ -37,5 +37,9 @@ export async function uiScenario(page, screenshotsDir) {
   if (!/\/v2\/images\/\{image_id\}/.test(hover)) problems.push(`hover without operations: ${hover}`);
   if (!/auto · newest · default mode/.test(status ?? '')) problems.push(`status bar: ${status}`);
   if (problems.length > 0) throw new Error(`UI check failed: ${problems.join('; ')}`);
-  return { lenses: lenses.filter(Boolean).length, hover: hover.slice(0, 80), status: status?.trim() };
+  return {
+    lenses: lenses.filter(Boolean).length,
+    hover: hover.replace(/\s+/g, ' ').slice(0, 60),
+    status: status?.trim(),
+  };
 }
