@@ -1,5 +1,6 @@
 // `npm run package`: builds, then packs the extension into os-policy-<version>.vsix with
-// @vscode/vsce, offline (the bundles need no node_modules). Prints the package's size.
+// @vscode/vsce, offline: the bundles need no node_modules (--no-dependencies) and .vscodeignore
+// is a whitelist. Prints the package's size.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,13 +11,18 @@ export function packageExtension() {
   const out = join(root, `${name}-${version}.vsix`);
   execFileSync(
     join(root, 'node_modules', '.bin', 'vsce'),
-    ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', out],
-    {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
+    [
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--no-update-package-json',
+      '-o',
+      out,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  process.stderr.write(`[package] ${out}: ${(statSync(out).size / 1e6).toFixed(2)} MB\n`);
+  process.stderr.write(`[package] ${out}: ${(statSync(out).size / 1024).toFixed(0)} KB\n`);
   return out;
 }
 

@@ -21,6 +21,7 @@ import { LineIndex } from '../core/text/lineIndex';
 import { openBuiltInCatalog } from '../node/catalogFiles';
 import { decodePolicyBytes, listPolicyDirectory } from '../node/policyFiles';
 import { readSettings } from './settings';
+import { REQUESTS, SETTINGS_SECTION, defaultsUri } from '../shared/protocol';
 
 export interface DocumentState {
   readonly uri: string;
@@ -32,9 +33,6 @@ export interface DocumentState {
 
 /** How long a newly opened document waits for its settings before it is analysed anyway. */
 const CONFIGURATION_WAIT_MS = 1000;
-
-/** The scheme of the read-only sample documents of registered defaults. */
-export const DEFAULTS_SCHEME = 'os-policy-defaults';
 
 /**
  * Open documents, their settings and catalogs, and one analysis per version: every request for a
@@ -71,7 +69,7 @@ export class DocumentStore {
       this.reloadCustomCatalogs();
       for (const document of this.documents.all()) this.schedule(document.uri, true);
     });
-    connection.onRequest('osPolicy/defaultsDocument', (params: { uri: string }) =>
+    connection.onRequest(REQUESTS.defaultsDocument, (params: { uri: string }) =>
       this.defaultsDocument(params.uri),
     );
   }
@@ -144,7 +142,7 @@ export class DocumentStore {
       };
       const timer = setTimeout(() => proceed(null), CONFIGURATION_WAIT_MS);
       this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'osPolicy' })
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
         .then((value) => proceed(readSettings(value)))
         .catch(() => proceed(null));
       return;
@@ -242,7 +240,7 @@ export class DocumentStore {
     });
     if (!namespace) return null;
     const release = state.analysis.choice.sources.get(namespace) ?? 'custom';
-    const uri = `${DEFAULTS_SCHEME}:/${encodeURIComponent(namespace)}/${encodeURIComponent(release)}/policy.yaml.sample`;
+    const uri = defaultsUri(namespace, release);
     const text = this.defaultsDocument(uri);
     const line = text.split('\n').findIndex((l) => l.startsWith(`#"${name}":`));
     const position = { line: Math.max(line, 0), character: 0 };

@@ -36,6 +36,7 @@ import {
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerSimulation } from './simulation';
+import { COMMANDS } from '../shared/protocol';
 
 const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
   policy: CompletionItemKind.Property,
@@ -114,7 +115,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           ],
         },
         codeLensProvider: { resolveProvider: true },
-        executeCommandProvider: { commands: ['osPolicy.simulateAt'] },
+        executeCommandProvider: { commands: [COMMANDS.simulateAt] },
         semanticTokensProvider: {
           legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] },
           full: true,

@@ -5,6 +5,7 @@ import { personaCredentials } from '../core/simulate/personas';
 import { buildMatrix, matrixCsv, matrixHtml, matrixMarkdown, type MatrixRow } from '../core/simulate/matrix';
 import { simulateRule, type Simulation } from '../core/simulate/simulate';
 import type { DocumentState, DocumentStore } from './documentStore';
+import { COMMANDS, REQUESTS } from '../shared/protocol';
 
 export interface SimulateParams {
   readonly uri: string;
@@ -95,7 +96,7 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
           range,
           command: {
             title: 'Simulate as role…',
-            command: 'osPolicy.simulate',
+            command: COMMANDS.simulate,
             arguments: [state.uri, entry.name],
           },
         });
@@ -116,7 +117,7 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
           ...lens,
           command: {
             title: verdictSummary(state, data.rule),
-            command: 'osPolicy.simulateAt',
+            command: COMMANDS.simulateAt,
             arguments: [data.uri, data.rule],
           },
         };
@@ -125,7 +126,7 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
   );
 
   connection.onRequest(
-    'osPolicy/simulate',
+    REQUESTS.simulate,
     guarded('simulate', null as SimulateResult | null, (params: SimulateParams) => {
       const state = store.current(params.uri);
       return state ? simulate(state, params) : null;
@@ -133,7 +134,7 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
   );
 
   connection.onRequest(
-    'osPolicy/matrix',
+    REQUESTS.matrix,
     guarded(
       'matrix',
       null as MatrixResult | null,
@@ -159,7 +160,7 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
 
   connection.onExecuteCommand(
     guarded('executeCommand', null as SimulateResult | null, (params) => {
-      if (params.command !== 'osPolicy.simulateAt') return null;
+      if (params.command !== COMMANDS.simulateAt) return null;
       const [uri, rule] = (params.arguments ?? []) as [string, string];
       const state = store.current(uri);
       if (!state) return null;

@@ -1,0 +1,176 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { MatrixResult, SimulateParams, SimulateResult } from '../../server/src/lsp/simulation';
+import {
+  COMMANDS,
+  DEFAULT_PERSONA_IDS,
+  LANGUAGE_IDS,
+  REQUESTS,
+  SETTINGS,
+  SETTINGS_SECTION,
+} from '../../server/src/shared/protocol';
+
+type TraceStep = SimulateResult['results'][number]['trace'][number];
+
+const ICONS: Record<string, string> = {
+  allowed: '✅',
+  denied: '❌',
+  conditional: '🔍',
+  error: '⚠️',
+  unknown: '❔',
+};
+
+/** Options of `osPolicy.simulate` for scripted use (tests, other extensions): no pickers. */
+export interface SimulateOptions {
+  readonly personas?: readonly string[];
+  readonly creds?: string | Record<string, unknown>;
+  readonly target?: string | null;
+  /** Return the result without pickers, output or notification. */
+  readonly silent?: boolean;
+}
+
+export function activePolicyUri(): string | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  return document && (LANGUAGE_IDS as readonly string[]).includes(document.languageId)
+    ? document.uri.toString()
+    : undefined;
+}
+
+/** The verdict lens: every configured persona, target left open, trace in the output. */
+export async function simulateAllPersonas(
+  lsp: LanguageClient,
+  output: vscode.LogOutputChannel,
+  uri: string,
+  rule: string,
+): Promise<SimulateResult | null> {
+  const result = await lsp.sendRequest<SimulateResult | null>(REQUESTS.simulate, { uri, rule });
+  if (result) showSimulation(output, result);
+  return result;
+}
+
+export function registerSimulationCommands(
+  lsp: LanguageClient,
+  output: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(
+      COMMANDS.simulate,
+      async (uriArg?: string, ruleArg?: string, options: SimulateOptions = {}) => {
+        const uri = uriArg ?? activePolicyUri();
+        if (!uri) return undefined;
+        const rule = ruleArg ?? (await pickRule(uri));
+        if (!rule) return undefined;
+        const params: SimulateParams | undefined = options.silent
+          ? { uri, rule, personas: options.personas, creds: options.creds, target: options.target ?? null }
+          : await askSimulation(uri, rule);
+        if (!params) return undefined;
+        const result = await lsp.sendRequest<SimulateResult | null>(REQUESTS.simulate, params);
+        if (result && !options.silent) showSimulation(output, result);
+        return result;
+      },
+    ),
+    vscode.commands.registerCommand(COMMANDS.showMatrix, async (uriArg?: string) => {
+      const uri = uriArg ?? activePolicyUri();
+      if (!uri) return undefined;
+      const matrix = await lsp.sendRequest<MatrixResult | null>(REQUESTS.matrix, { uri, format: 'html' });
+      if (!matrix) return undefined;
+      const panel = vscode.window.createWebviewPanel(
+        'osPolicy.matrix',
+        matrix.title,
+        vscode.ViewColumn.Beside,
+        {
+          enableScripts: true,
+          enableFindWidget: true,
+        },
+      );
+      panel.webview.html = matrix.text;
+      return { title: matrix.title, rows: matrix.rows.length, viewType: panel.viewType };
+    }),
+    vscode.commands.registerCommand(
+      COMMANDS.exportMatrix,
+      async (uriArg?: string, formatArg?: string, destinationArg?: string) => {
+        const uri = uriArg ?? activePolicyUri();
+        if (!uri) return undefined;
+        const format =
+          formatArg ??
+          (await vscode.window.showQuickPick(['md', 'csv', 'html', 'json'], {
+            title: 'Export the role matrix as',
+          }));
+        if (!format) return undefined;
+        const matrix = await lsp.sendRequest<MatrixResult | null>(REQUESTS.matrix, { uri, format });
+        if (!matrix) return undefined;
+        const source = vscode.Uri.parse(uri);
+        const destination = destinationArg
+          ? vscode.Uri.file(destinationArg)
+          : await vscode.window.showSaveDialog({
+              defaultUri: vscode.Uri.joinPath(source, '..', `role-matrix.${format}`),
+            });
+        if (!destination) return undefined;
+        await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(matrix.text));
+        return destination.toString();
+      },
+    ),
+  ];
+}
+
+/** Personas (defaults and the user's) and an optional concrete target. */
+async function askSimulation(uri: string, rule: string): Promise<SimulateParams | undefined> {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, vscode.Uri.parse(uri));
+  const custom = (config.get<{ id?: unknown }[]>(SETTINGS.personas) ?? [])
+    .map((p) => p.id)
+    .filter((id): id is string => typeof id === 'string');
+  const ids = [...new Set([...DEFAULT_PERSONA_IDS, ...custom])];
+  const picked = await vscode.window.showQuickPick(
+    ids.map((id) => ({ label: id, picked: id.startsWith('project_') || custom.includes(id) })),
+    { canPickMany: true, title: `Simulate ${rule} as…` },
+  );
+  if (!picked || picked.length === 0) return undefined;
+  const target = await vscode.window.showInputBox({
+    title: 'Target (JSON); leave empty to keep it open and get conditions',
+    placeHolder: '{"project_id": "p1"}',
+    validateInput: (text) => {
+      if (!text.trim()) return null;
+      try {
+        JSON.parse(text);
+        return null;
+      } catch (error) {
+        return `Not JSON: ${(error as Error).message}`;
+      }
+    },
+  });
+  if (target === undefined) return undefined;
+  return { uri, rule, personas: picked.map((item) => item.label), target: target.trim() ? target : null };
+}
+
+async function pickRule(uri: string): Promise<string | undefined> {
+  const symbols =
+    (await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>(
+      'vscode.executeDocumentSymbolProvider',
+      vscode.Uri.parse(uri),
+    )) ?? [];
+  const editor = vscode.window.activeTextEditor;
+  const atCursor = editor && symbols.find((s) => s.range.contains(editor.selection.active));
+  if (atCursor) return atCursor.name;
+  return vscode.window.showQuickPick(
+    symbols.map((s) => s.name),
+    { title: 'Rule to simulate' },
+  );
+}
+
+function showSimulation(output: vscode.LogOutputChannel, result: SimulateResult): void {
+  output.appendLine(`\n${result.rule} (${result.mode})`);
+  const render = (step: TraceStep, depth: number): void => {
+    output.appendLine(`${'  '.repeat(depth + 2)}${step.check} → ${step.result}`);
+    for (const child of step.children) render(child, depth + 1);
+  };
+  for (const r of result.results) {
+    output.appendLine(
+      `  ${ICONS[r.verdict] ?? ''} ${r.label}: ${r.verdict}${r.condition ? ` if ${r.condition}` : ''}${r.reason ? ` (${r.reason})` : ''}`,
+    );
+    for (const step of r.trace) render(step, 0);
+  }
+  output.show(true);
+  void vscode.window.showInformationMessage(
+    `${result.rule}: ${result.results.map((r) => `${r.label} ${ICONS[r.verdict] ?? r.verdict}${r.condition ? ` if ${r.condition}` : ''}`).join(' · ')}`,
+  );
+}
