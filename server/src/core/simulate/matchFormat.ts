@@ -1,0 +1,90 @@
+/**
+ * The shape of a check's match as Python's `match % target` reads it, for simulation with the
+ * target left open. Only what oslo.policy's defaults use is modelled: literal text, `%%` and
+ * `%(key)s`. Anything else (`%(key)r`, `%s`, widths) makes the result depend on the target in
+ * ways this simulation does not follow: the caller reports it as unknown, never guesses.
+ */
+export type MatchPattern =
+  | {
+      readonly kind: 'modelled';
+      /** Literal pieces around the placeholders: `literals.length === keys.length + 1`. */
+      readonly literals: readonly string[];
+      /** The target keys in order of appearance (a key may repeat). */
+      readonly keys: readonly string[];
+    }
+  | { readonly kind: 'unsupported'; readonly reason: string };
+
+export function parseMatchPattern(match: string): MatchPattern {
+  const literals: string[] = [];
+  const keys: string[] = [];
+  let literal = '';
+  let index = 0;
+  while (index < match.length) {
+    const char = match[index];
+    if (char !== '%') {
+      literal += char;
+      index++;
+      continue;
+    }
+    const next = match[index + 1];
+    if (next === '%') {
+      literal += '%';
+      index += 2;
+      continue;
+    }
+    if (next !== '(') return unsupported(match);
+    // CPython counts nested parentheses inside the key: `%(a(b)c)s` is the key `a(b)c`.
+    let depth = 1;
+    let end = index + 2;
+    while (end < match.length && depth > 0) {
+      if (match[end] === '(') depth++;
+      else if (match[end] === ')') depth--;
+      if (depth > 0) end++;
+    }
+    if (depth > 0 || match[end + 1] !== 's') return unsupported(match);
+    keys.push(match.slice(index + 2, end));
+    literals.push(literal);
+    literal = '';
+    index = end + 2;
+  }
+  literals.push(literal);
+  return { kind: 'modelled', literals, keys };
+}
+
+function unsupported(match: string): MatchPattern {
+  return {
+    kind: 'unsupported',
+    reason: `'${match}' uses a % format other than %(key)s, which this simulation does not model; give a concrete target`,
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Target values (as strings) for which the formatted match equals `wanted`, or null when none
+ * exists. Exact: a regular expression with back-references for repeated keys.
+ */
+export function solvePattern(
+  pattern: Extract<MatchPattern, { kind: 'modelled' }>,
+  wanted: string,
+): Record<string, string> | null {
+  const groups = new Map<string, number>();
+  let source = '^';
+  pattern.keys.forEach((key, i) => {
+    source += escapeRegExp(pattern.literals[i]);
+    const seen = groups.get(key);
+    if (seen !== undefined) source += `\\${seen}`;
+    else {
+      groups.set(key, groups.size + 1);
+      source += '([\\s\\S]*?)';
+    }
+  });
+  source += `${escapeRegExp(pattern.literals[pattern.literals.length - 1])}$`;
+  const found = new RegExp(source, 'u').exec(wanted);
+  if (!found) return null;
+  const values: Record<string, string> = {};
+  for (const [key, group] of groups) values[key] = found[group];
+  return values;
+}
