@@ -1,76 +1,127 @@
 import type { CodeLens, Connection } from 'vscode-languageserver/node';
-import { parsePythonJson } from '../core/python/pyJson';
+import { parsePythonJson, PyJsonError } from '../core/python/pyJson';
 import type { PyValue } from '../core/python/pyValue';
+import { matrixOf, type Matrix } from '../core/simulate/matrix';
+import { matrixCsv, matrixJson, matrixMarkdown } from '../core/simulate/matrixFormats';
+import { matrixHtml } from '../core/simulate/matrixHtml';
 import { personaCredentials } from '../core/simulate/personas';
-import { buildMatrix, matrixCsv, matrixHtml, matrixMarkdown, type MatrixRow } from '../core/simulate/matrix';
-import { simulateRule, type Simulation } from '../core/simulate/simulate';
+import { Simulator } from '../core/simulate/simulate';
+import {
+  simulationText,
+  verdictLine,
+  verdictSummary,
+  type PersonaSimulation,
+} from '../core/simulate/simulationText';
 import type { DocumentState, DocumentStore } from './documentStore';
+
+/** The server command behind every simulation code lens; any LSP client that runs commands can use it. */
+export const SIMULATE_COMMAND = 'osPolicy.simulateAt';
 
 export interface SimulateParams {
   readonly uri: string;
   readonly rule: string;
-  /** Persona ids (default: all configured personas). Ignored when `creds` is given. */
+  /** Persona ids (default: every configured persona). Ignored when `creds` is given. */
   readonly personas?: readonly string[];
   /** Credentials as JSON text (keeps `1.0` a float) or as an object. */
   readonly creds?: string | Record<string, unknown>;
-  /** A concrete target (JSON text or object) for an exact decision; absent: target left open. */
+  /** A concrete target (JSON text or object) for an exact decision; absent: the target left open. */
   readonly target?: string | Record<string, unknown> | null;
 }
 
 export interface SimulateResult {
   readonly rule: string;
   readonly mode: string;
-  readonly results: readonly ({ readonly persona: string; readonly label: string } & Simulation)[];
-}
-
-export interface MatrixResult {
-  readonly title: string;
-  readonly personas: readonly { id: string; label: string }[];
-  readonly rows: readonly MatrixRow[];
+  readonly results: readonly PersonaSimulation[];
+  /** The answers with their traces as text, for clients that just show it. */
   readonly text: string;
 }
 
-const ICONS: Record<Simulation['verdict'], string> = {
-  allowed: '✅',
-  denied: '❌',
-  conditional: '🔍',
-  error: '⚠️',
-  unknown: '❔',
-};
-
-function json(value: string | Record<string, unknown>): PyValue {
-  return parsePythonJson(typeof value === 'string' ? value : JSON.stringify(value));
+export interface MatrixParams {
+  readonly uri: string;
+  readonly format?: 'json' | 'md' | 'csv' | 'html';
+  readonly personas?: readonly string[];
+  /** For the HTML: the nonce of the webview's Content-Security-Policy. */
+  readonly nonce?: string;
 }
+
+export interface MatrixResult extends Matrix {
+  readonly text: string;
+}
+
+/** An answer, `{error}` for a request that cannot be answered (bad JSON), null for an unknown document. */
+export type SimulateAnswer = SimulateResult | { readonly error: string } | null;
+
+/** What the lens of a rule shows once run: the same question, asked again on each edit. */
+type LensRun = Omit<SimulateParams, 'uri' | 'rule'>;
+
+const PROJECT_PERSONAS = ['project_reader', 'project_member', 'project_admin'];
+
+function json(value: string | Record<string, unknown>, what: string): PyValue {
+  try {
+    return parsePythonJson(typeof value === 'string' ? value : JSON.stringify(value));
+  } catch (error) {
+    if (error instanceof PyJsonError) throw new RequestProblem(`${what} is not valid JSON: ${error.message}`);
+    throw error;
+  }
+}
+
+class RequestProblem extends Error {}
 
 export function simulate(state: DocumentState, params: SimulateParams): SimulateResult {
-  const policy = state.analysis.policy;
-  const target = params.target === undefined || params.target === null ? null : json(params.target);
-  if (params.creds !== undefined) {
-    const outcome = simulateRule(policy, params.rule, json(params.creds), target);
-    return {
-      rule: params.rule,
-      mode: outcome.mode,
-      results: [{ persona: 'custom', label: 'custom credentials', ...outcome }],
-    };
+  const simulator = new Simulator(state.analysis.policy);
+  const target =
+    params.target === undefined || params.target === null || params.target === ''
+      ? null
+      : json(params.target, 'the target');
+  const answer = (creds: PyValue): ReturnType<Simulator['exact']> =>
+    target === null
+      ? simulator.forCreds(creds).rule(params.rule)
+      : simulator.exact(params.rule, creds, target);
+  let results: PersonaSimulation[];
+  if (params.creds !== undefined && params.creds !== null && params.creds !== '') {
+    results = [
+      { persona: 'custom', label: 'custom credentials', ...answer(json(params.creds, 'the credentials')) },
+    ];
+  } else {
+    const settings = state.analysis.settings;
+    const personas = params.personas
+      ? params.personas.flatMap((id) => settings.personas.filter((p) => p.id === id))
+      : settings.personas;
+    results = personas.map((persona) => ({
+      persona: persona.id,
+      label: persona.label,
+      ...answer(personaCredentials(persona, settings.impliedRoles)),
+    }));
   }
-  const settings = state.analysis.settings;
-  const personas = settings.personas.filter((p) => !params.personas || params.personas.includes(p.id));
-  const results = personas.map((persona) => ({
-    persona: persona.id,
-    label: persona.label,
-    ...simulateRule(policy, params.rule, personaCredentials(persona, settings.impliedRoles), target),
-  }));
-  return { rule: params.rule, mode: results[0]?.mode ?? '', results };
+  return {
+    rule: params.rule,
+    mode: simulator.mode,
+    results,
+    text: simulationText(params.rule, simulator.mode, results),
+  };
 }
 
-/** `reader ❌ · member 🔍 · admin ✅` for the project personas. */
-export function verdictSummary(state: DocumentState, rule: string): string {
-  const result = simulate(state, {
-    uri: state.uri,
-    rule,
-    personas: ['project_reader', 'project_member', 'project_admin'],
-  });
-  return result.results.map((r) => `${r.label.replace(/^project /, '')} ${ICONS[r.verdict]}`).join(' · ');
+export function matrix(state: DocumentState, params: MatrixParams): MatrixResult {
+  const settings = state.analysis.settings;
+  const personas = params.personas
+    ? params.personas.flatMap((id) => settings.personas.filter((p) => p.id === id))
+    : settings.personas;
+  const namespaces = state.analysis.choice.namespaces;
+  const built = matrixOf(
+    state.analysis.policy,
+    personas,
+    settings.impliedRoles,
+    `Role matrix: ${namespaces.length > 0 ? namespaces.join(', ') : 'this file'}`,
+  );
+  const text =
+    params.format === 'md'
+      ? matrixMarkdown(built)
+      : params.format === 'csv'
+        ? matrixCsv(built)
+        : params.format === 'html'
+          ? matrixHtml(built, params.nonce)
+          : matrixJson(built);
+  return { ...built, text };
 }
 
 type Guard = <A extends unknown[], R>(
@@ -79,8 +130,24 @@ type Guard = <A extends unknown[], R>(
   handler: (...args: A) => R,
 ) => (...args: A) => R;
 
-/** Code lenses, the `osPolicy/simulate` request and the `osPolicy.simulateAt` command. */
-export function registerSimulation(connection: Connection, store: DocumentStore, guarded: Guard): void {
+/**
+ * Code lenses ("Simulate as role…", then the verdicts inline once run), the `osPolicy/simulate`
+ * and `osPolicy/matrix` requests, and the `osPolicy.simulateAt` command.
+ */
+export function registerSimulation(
+  connection: Connection,
+  store: DocumentStore,
+  guarded: Guard,
+  canRefreshLenses: () => boolean = () => false,
+): void {
+  const runs = new Map<string, Map<string, LensRun>>();
+
+  const lensTitle = (state: DocumentState, rule: string): string => {
+    const run = runs.get(state.uri)?.get(rule);
+    if (!run) return 'Simulate as role…';
+    return verdictSummary(simulate(state, { uri: state.uri, rule, ...run }).results);
+  };
+
   connection.onCodeLens(
     guarded('codeLens', [] as CodeLens[], (params) => {
       const state = store.current(params.textDocument.uri);
@@ -89,15 +156,15 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
       for (const { entry, wins } of state.analysis.file.entries) {
         if (!wins || entry.name === null) continue;
         const position = state.lines.position(entry.keySpan.start);
-        const range = { start: position, end: position };
-        lenses.push({ range, data: { uri: state.uri, rule: entry.name } });
+        // The command is filled in now, so clients that never resolve lenses get it too.
         lenses.push({
-          range,
+          range: { start: position, end: position },
           command: {
-            title: 'Simulate as role…',
-            command: 'osPolicy.simulate',
+            title: lensTitle(state, entry.name),
+            command: SIMULATE_COMMAND,
             arguments: [state.uri, entry.name],
           },
+          data: { uri: state.uri, rule: entry.name },
         });
       }
       return lenses;
@@ -105,70 +172,66 @@ export function registerSimulation(connection: Connection, store: DocumentStore,
   );
 
   connection.onCodeLensResolve(
-    guarded(
-      'codeLensResolve',
-      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
-      (lens: CodeLens) => {
-        const data = lens.data as { uri: string; rule: string } | undefined;
-        const state = data ? store.current(data.uri) : null;
-        if (!data || !state) return lens;
-        return {
-          ...lens,
-          command: {
-            title: verdictSummary(state, data.rule),
-            command: 'osPolicy.simulateAt',
-            arguments: [data.uri, data.rule],
-          },
-        };
-      },
-    ),
+    guarded('codeLensResolve', null as unknown as CodeLens, (lens: CodeLens) => {
+      const data = lens.data as { uri?: string; rule?: string } | undefined;
+      const state = data?.uri ? store.current(data.uri) : null;
+      if (!data?.uri || !data.rule || !state) return lens;
+      return {
+        ...lens,
+        command: {
+          title: lensTitle(state, data.rule),
+          command: SIMULATE_COMMAND,
+          arguments: [data.uri, data.rule],
+        },
+      };
+    }),
   );
 
-  connection.onRequest(
-    'osPolicy/simulate',
-    guarded('simulate', null as SimulateResult | null, (params: SimulateParams) => {
-      const state = store.current(params.uri);
-      return state ? simulate(state, params) : null;
-    }),
+  const answer = (params: SimulateParams): SimulateAnswer => {
+    const state = store.current(params.uri);
+    if (!state) return null;
+    try {
+      return simulate(state, params);
+    } catch (error) {
+      if (error instanceof RequestProblem) return { error: error.message };
+      throw error;
+    }
+  };
+  connection.onRequest('osPolicy/simulate', (params: SimulateParams): unknown =>
+    guarded('simulate', null as SimulateAnswer, answer)(params),
   );
 
   connection.onRequest(
     'osPolicy/matrix',
-    guarded(
-      'matrix',
-      null as MatrixResult | null,
-      (params: { uri: string; format?: 'json' | 'md' | 'csv' | 'html'; personas?: string[] }) => {
-        const state = store.current(params.uri);
-        if (!state) return null;
-        const settings = state.analysis.settings;
-        const personas = settings.personas.filter((p) => !params.personas || params.personas.includes(p.id));
-        const rows = buildMatrix(state.analysis.policy, personas, settings.impliedRoles);
-        const title = `Role matrix: ${state.analysis.choice.namespaces.join(', ') || 'this file'} (${rows.length} policies)`;
-        const text =
-          params.format === 'md'
-            ? matrixMarkdown(rows, personas)
-            : params.format === 'csv'
-              ? matrixCsv(rows, personas)
-              : params.format === 'html'
-                ? matrixHtml(rows, personas, title)
-                : JSON.stringify(rows, null, 2);
-        return { title, personas: personas.map((p) => ({ id: p.id, label: p.label })), rows, text };
-      },
-    ),
+    guarded('matrix', null as MatrixResult | null, (params: MatrixParams) => {
+      const state = store.current(params.uri);
+      return state ? matrix(state, params) : null;
+    }),
   );
 
   connection.onExecuteCommand(
-    guarded('executeCommand', null as SimulateResult | null, (params) => {
-      if (params.command !== 'osPolicy.simulateAt') return null;
-      const [uri, rule] = (params.arguments ?? []) as [string, string];
-      const state = store.current(uri);
-      if (!state) return null;
-      const result = simulate(state, { uri, rule });
-      const lines = result.results.map(
-        (r) =>
-          `${r.label}: ${ICONS[r.verdict]} ${r.verdict}${r.condition ? ` if ${r.condition}` : ''}${r.reason ? ` (${r.reason})` : ''}`,
+    guarded('executeCommand', null as SimulateAnswer, (params) => {
+      if (params.command !== SIMULATE_COMMAND) return null;
+      const [uri, rule, options] = (params.arguments ?? []) as [string, string, LensRun | undefined];
+      const state = typeof uri === 'string' ? store.current(uri) : null;
+      if (!state || typeof rule !== 'string') return null;
+      const run: LensRun = options ?? { personas: PROJECT_PERSONAS };
+      let result: SimulateResult;
+      try {
+        result = simulate(state, { uri, rule, ...run });
+      } catch (error) {
+        if (!(error instanceof RequestProblem)) throw error;
+        void connection.window.showErrorMessage(`Simulate ${rule}: ${error.message}`);
+        return { error: error.message };
+      }
+      const perUri = runs.get(uri) ?? new Map<string, LensRun>();
+      perUri.set(rule, run);
+      runs.set(uri, perUri);
+      connection.console.log(result.text);
+      void connection.window.showInformationMessage(
+        `${rule} (${result.mode}): ${result.results.map((r) => `${r.label} ${verdictLine(r)}`).join('; ')}`,
       );
-      void connection.window.showInformationMessage(`${rule} (${result.mode}) — ${lines.join('; ')}`);
+      if (canRefreshLenses()) connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       return result;
     }),
   );

@@ -40,9 +40,13 @@ export function diffMatrices(a: Matrix, b: Matrix): MatrixDiff {
   const names = [...rowsB.keys()];
   for (const name of rowsA.keys()) if (!rowsB.has(name)) names.push(name);
   const personas = b.personas.filter((p) => a.personas.some((q) => q.id === p.id));
-  const changes = personas.map(
-    (p): PersonaChanges => ({ id: p.id, label: p.label, gained: [], lost: [], changed: [] }),
-  );
+  const changes = personas.map((p): PersonaChanges => ({
+    id: p.id,
+    label: p.label,
+    gained: [],
+    lost: [],
+    changed: [],
+  }));
   for (const name of names) {
     const rowA = rowsA.get(name);
     const rowB = rowsB.get(name);
@@ -54,7 +58,8 @@ export function diffMatrices(a: Matrix, b: Matrix): MatrixDiff {
       const change = { policy: name, operations, from, to };
       const rankFrom = RANK[from.verdict];
       const rankTo = RANK[to.verdict];
-      if (rankFrom === undefined || rankTo === undefined || rankFrom === rankTo) changes[index].changed.push(change);
+      if (rankFrom === undefined || rankTo === undefined || rankFrom === rankTo)
+        changes[index].changed.push(change);
       else if (rankTo > rankFrom) changes[index].gained.push(change);
       else changes[index].lost.push(change);
     });

@@ -6,7 +6,8 @@ export function cellText(cell: MatrixCell | undefined): string {
   return `${VERDICT_ICONS[cell.verdict]}${cell.condition ? ` ${cell.condition}` : ''}`;
 }
 
-const mdCell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdCell = (text: string): string =>
+  text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** One table per API resource, as hand-made role matrices are laid out. */
 export function matrixMarkdown(matrix: Matrix): string {
@@ -37,12 +38,9 @@ const csvQuote = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.rep
 /** One line per policy: resource, policy, operations, then verdict and condition per persona. */
 export function matrixCsv(matrix: Matrix): string {
   const lines = [
-    [
-      'resource',
-      'policy',
-      'operations',
-      ...matrix.personas.flatMap((p) => [p.id, `${p.id} condition`]),
-    ].map(csvQuote),
+    ['resource', 'policy', 'operations', ...matrix.personas.flatMap((p) => [p.id, `${p.id} condition`])].map(
+      csvQuote,
+    ),
   ];
   for (const [resource, rows] of groupByResource(matrix.rows)) {
     for (const row of rows) {
@@ -65,7 +63,10 @@ export function matrixJson(matrix: Matrix): string {
     verdicts: Object.fromEntries(
       matrix.personas.map((p) => [
         p.id,
-        { verdict: row.verdicts[p.id]?.verdict ?? 'denied', condition: row.verdicts[p.id]?.condition ?? null },
+        {
+          verdict: row.verdicts[p.id]?.verdict ?? 'denied',
+          condition: row.verdicts[p.id]?.condition ?? null,
+        },
       ]),
     ),
   }));

@@ -39,7 +39,9 @@ export function matrixHtml(matrix: Matrix, nonceText = 'os-policy-matrix'): stri
   // A nonce is base64-like; anything else could break out of the attribute.
   const nonce = nonceText.replace(/[^A-Za-z0-9+/=_-]/g, '') || 'os-policy-matrix';
   const personas = matrix.personas;
-  const head = personas.map((p) => `<th class="v" data-p="${escapeHtml(p.id)}">${escapeHtml(p.label)}</th>`).join('');
+  const head = personas
+    .map((p) => `<th class="v" data-p="${escapeHtml(p.id)}">${escapeHtml(p.label)}</th>`)
+    .join('');
   const body: string[] = [];
   for (const [resource, rows] of groupByResource(matrix.rows)) {
     body.push(
@@ -64,13 +66,22 @@ export function matrixHtml(matrix: Matrix, nonceText = 'os-policy-matrix'): stri
   }
   const personaBoxes = personas
     .map(
-      (p) => `<label><input type="checkbox" class="persona" value="${escapeHtml(p.id)}" checked> ${escapeHtml(p.label)}</label>`,
+      (p) =>
+        `<label><input type="checkbox" class="persona" value="${escapeHtml(p.id)}" checked> ${escapeHtml(p.label)}</label>`,
     )
     .join('');
   const verdictBoxes = (['allowed', 'conditional', 'denied', 'error', 'unknown'] as const)
-    .filter((v) => v !== 'error' || matrix.rows.some((r) => Object.values(r.verdicts).some((c) => c.verdict === v)))
-    .filter((v) => v !== 'unknown' || matrix.rows.some((r) => Object.values(r.verdicts).some((c) => c.verdict === v)))
-    .map((v) => `<label><input type="checkbox" class="verdict" value="${v}" checked> ${VERDICT_ICONS[v]} ${v}</label>`)
+    .filter(
+      (v) => v !== 'error' || matrix.rows.some((r) => Object.values(r.verdicts).some((c) => c.verdict === v)),
+    )
+    .filter(
+      (v) =>
+        v !== 'unknown' || matrix.rows.some((r) => Object.values(r.verdicts).some((c) => c.verdict === v)),
+    )
+    .map(
+      (v) =>
+        `<label><input type="checkbox" class="verdict" value="${v}" checked> ${VERDICT_ICONS[v]} ${v}</label>`,
+    )
     .join('');
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>

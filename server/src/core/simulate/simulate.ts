@@ -7,7 +7,12 @@ import { Evaluator, resolveRule } from '../engine/evaluator';
 import { decideGeneric, decideRole } from '../engine/leafChecks';
 import { LeafCache } from '../engine/leafCache';
 import { describeOutcome, type Outcome, type TraceNode } from '../engine/outcome';
-import { EVAL_LEAF_UNITS, EVAL_UNITS_PER_LEVEL, judgeDepth, unpredictableDepthReason } from '../engine/recursionLimit';
+import {
+  EVAL_LEAF_UNITS,
+  EVAL_UNITS_PER_LEVEL,
+  judgeDepth,
+  unpredictableDepthReason,
+} from '../engine/recursionLimit';
 import { pyDict, type PyValue } from '../python/pyValue';
 import {
   conditionKeys,
@@ -77,7 +82,9 @@ export function simulateRule(
   options: SimulateOptions = {},
 ): Simulation {
   const simulator = new Simulator(policy);
-  return target === null ? simulator.forCreds(creds).rule(name, options) : simulator.exact(name, creds, target);
+  return target === null
+    ? simulator.forCreds(creds).rule(name, options)
+    : simulator.exact(name, creds, target);
 }
 
 /** Simulations over one policy; caches what does not depend on the credentials. */
@@ -184,7 +191,11 @@ export class CredsSimulation {
     }
     if (this.creds.t !== 'dict') {
       return finish(
-        { type: 'raises', exception: 'InvalidContextObject', message: 'the credentials must be a JSON object' },
+        {
+          type: 'raises',
+          exception: 'InvalidContextObject',
+          message: 'the credentials must be a JSON object',
+        },
         mode,
         [],
       );
@@ -211,7 +222,11 @@ export class CredsSimulation {
     const origin = policy.rules.get(resolved.name)?.origin.kind;
     const head: SimulationStep[] = [];
     if (this.tracing && resolved.viaDefault)
-      head.push({ check: name, result: `not defined: the default rule '${resolved.name}' decides`, children: [] });
+      head.push({
+        check: name,
+        result: `not defined: the default rule '${resolved.name}' decides`,
+        children: [],
+      });
     if (this.tracing && origin === 'default-or-deprecated')
       head.push({
         check: name,
@@ -231,7 +246,11 @@ export class CredsSimulation {
         message: "'str' object has no attribute '__call__'",
       };
       if (this.tracing)
-        steps.push({ check: `'${rule.value}'`, result: 'the stored rule is a plain string: raises', children: [] });
+        steps.push({
+          check: `'${rule.value}'`,
+          result: 'the stored rule is a plain string: raises',
+          children: [],
+        });
       return condition;
     }
     return this.node(rule.tree, level, steps);
@@ -293,7 +312,11 @@ export class CredsSimulation {
   ): Condition {
     if (this.tracing) {
       const result = describeCondition(condition);
-      steps.push({ check: canonicalString(node), result: detail ? `${result} — ${detail}` : result, children });
+      steps.push({
+        check: canonicalString(node),
+        result: detail ? `${result} — ${detail}` : result,
+        children,
+      });
     }
     return condition;
   }
@@ -326,13 +349,18 @@ export class CredsSimulation {
           : decideGeneric(node, this.creds, this.empty, this.simulator.leafCache);
       return { condition: fromOutcome(decision.outcome), detail: this.tracing ? decision.detail() : '' };
     }
-    const condition = targetCondition(node, this.simulator.pattern(node.match), this.creds, this.simulator.leafCache, () =>
-      fromOutcome(
-        (node.kindClass === 'role'
-          ? decideRole(node, this.creds, this.empty)
-          : decideGeneric(node, this.creds, this.empty, this.simulator.leafCache)
-        ).outcome,
-      ),
+    const condition = targetCondition(
+      node,
+      this.simulator.pattern(node.match),
+      this.creds,
+      this.simulator.leafCache,
+      () =>
+        fromOutcome(
+          (node.kindClass === 'role'
+            ? decideRole(node, this.creds, this.empty)
+            : decideGeneric(node, this.creds, this.empty, this.simulator.leafCache)
+          ).outcome,
+        ),
     );
     return { condition, detail: '' };
   }
@@ -344,7 +372,8 @@ export class CredsSimulation {
   ): { condition: Condition; detail: string } {
     const policy = this.simulator.policy;
     const resolved = resolveRule(policy, node.match);
-    if (!resolved) return { condition: FALSE, detail: `rule '${node.match}' is not defined and there is no default rule` };
+    if (!resolved)
+      return { condition: FALSE, detail: `rule '${node.match}' is not defined and there is no default rule` };
     const detail = resolved.viaDefault
       ? `rule '${node.match}' is not defined: the default rule '${resolved.name}' decides`
       : '';
