@@ -73,7 +73,7 @@ export function junction(type: 'and' | 'or', operands: readonly Condition[]): Co
       kept.push(operand);
       break;
     }
-    if (operand.type === type) kept.push(...operand.operands);
+    if (operand.type === type) for (const inner of operand.operands) kept.push(inner);
     else kept.push(operand);
   }
   if (kept.length === 0) return type === 'and' ? TRUE : FALSE;

@@ -39,10 +39,15 @@ export function targetCondition(
     ],
   });
   const match = (subject: string, values: readonly string[], lower: boolean): Condition => {
-    // Keep only values some target can produce: exact for plain comparison; for role: the
-    // lower-casing of a concatenation is not always the concatenation of lower-casings, so
-    // every value is kept.
-    const reachable = lower ? values : values.filter((value) => solvePattern(pattern, value) !== null);
+    // Keep only values some target can produce. For `role:` the formatted text is lower-cased:
+    // with ASCII literals that is the literals lower-cased around a lower-case value, exact;
+    // other literals (final sigma, dotted I) keep every value rather than guess.
+    let reachable: readonly string[] = values;
+    if (!lower) reachable = values.filter((value) => solvePattern(pattern, value) !== null);
+    else if (pattern.literals.every((literal) => /^[\x00-\x7f]*$/.test(literal))) {
+      const lowered = { ...pattern, literals: pattern.literals.map((literal) => literal.toLowerCase()) };
+      reachable = values.filter((value) => solvePattern(lowered, value) !== null);
+    }
     const distinct = unique(reachable);
     if (distinct.length === 0) return FALSE;
     return { type: 'match', subject, format: node.match, keys: unique(keys), values: distinct, lower };

@@ -25,6 +25,7 @@ import {
   TRUE,
   type Condition,
 } from './condition';
+import { constantOrSelf } from './constantCondition';
 import { parseMatchPattern, type MatchPattern } from './matchFormat';
 import { targetCondition } from './leafConditions';
 
@@ -130,7 +131,8 @@ export class Simulator {
   }
 }
 
-function finish(condition: Condition, mode: string, trace: SimulationStep[], exact = false): Simulation {
+function finish(open: Condition, mode: string, trace: SimulationStep[], exact = false): Simulation {
+  const condition = open.type === 'true' || open.type === 'false' ? open : constantOrSelf(open);
   const base = { conditionTree: null, keys: [], reason: null, trace, mode, exact };
   if (condition.type === 'true') return { verdict: 'allowed', condition: null, ...base };
   if (condition.type === 'false') return { verdict: 'denied', condition: null, ...base };
@@ -153,6 +155,15 @@ function finish(condition: Condition, mode: string, trace: SimulationStep[], exa
   };
 }
 
+/**
+ * Rules that reference themselves on several branches make the condition grow exponentially
+ * with depth (oslo.policy's own evaluation only stays small for a concrete target, thanks to
+ * short-circuiting). Past this many visited checks the answer is unknown: give a target.
+ */
+const MAX_VISITED = 200_000;
+
+class TooLarge extends Error {}
+
 interface Memo {
   readonly condition: Condition;
   /** Levels used below the hop, to reuse the answer only where depth cannot change it. */
@@ -167,6 +178,7 @@ export class CredsSimulation {
   private tracing = false;
   private deepest = 0;
   private depthLimited = false;
+  private visited = 0;
 
   constructor(
     private readonly simulator: Simulator,
@@ -218,7 +230,23 @@ export class CredsSimulation {
       }
     }
     const steps: SimulationStep[] = [];
-    const condition = this.enforced(resolved.rule, 1, steps);
+    this.visited = 0;
+    let condition: Condition;
+    try {
+      condition = this.enforced(resolved.rule, 1, steps);
+    } catch (error) {
+      if (!(error instanceof TooLarge)) throw error;
+      this.deepest = 0;
+      this.depthLimited = false;
+      return finish(
+        {
+          type: 'unknown',
+          reason: `the condition on the target grows past ${MAX_VISITED} checks (rules that reference themselves); give a concrete target`,
+        },
+        mode,
+        [],
+      );
+    }
     const origin = policy.rules.get(resolved.name)?.origin.kind;
     const head: SimulationStep[] = [];
     if (this.tracing && resolved.viaDefault)
@@ -258,6 +286,7 @@ export class CredsSimulation {
 
   private node(node: CheckNode, level: number, steps: SimulationStep[]): Condition {
     this.deepest = Math.max(this.deepest, level);
+    if (++this.visited > MAX_VISITED) throw new TooLarge();
     const depth = judgeDepth(level * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS);
     if (depth !== 'safe') {
       this.depthLimited = true;
@@ -287,8 +316,10 @@ export class CredsSimulation {
         for (const operand of node.operands) {
           const value = this.node(operand, level + 1, children);
           operands.push(value);
-          // oslo.policy short-circuits left to right: later operands are never evaluated.
-          if (value.type === stop) break;
+          // oslo.policy short-circuits left to right: later operands are never evaluated. After
+          // a check that raises, nothing else is; after one this tool does not decide, the
+          // answer is unknown whatever follows.
+          if (value.type === stop || value.type === 'raises' || value.type === 'unknown') break;
         }
         condition = junction(node.type, operands);
         break;
