@@ -33,8 +33,20 @@ export type Condition =
 export const TRUE: Condition = { type: 'true' };
 export const FALSE: Condition = { type: 'false' };
 
-/** True when deciding the condition can neither raise nor be unknown. */
+const purity = new WeakMap<Condition, boolean>();
+
+/** True when deciding the condition can neither raise nor be unknown (cached: junctions ask often). */
 export function isPure(condition: Condition): boolean {
+  if (condition.type === 'true' || condition.type === 'false' || condition.type === 'match') return true;
+  let pure = purity.get(condition);
+  if (pure === undefined) {
+    pure = computePurity(condition);
+    purity.set(condition, pure);
+  }
+  return pure;
+}
+
+function computePurity(condition: Condition): boolean {
   switch (condition.type) {
     case 'raises':
     case 'unknown':

@@ -20,7 +20,8 @@ export function targetCondition(
   cache: LeafCache,
   decided: () => Condition,
 ): Condition {
-  if (pattern.kind === 'unsupported') return { type: 'unknown', reason: pattern.reason };
+  if (pattern.kind === 'unsupported')
+    return pattern.raisesForAnyDict ? decided() : { type: 'unknown', reason: pattern.reason };
   if (pattern.keys.length === 0) return decided();
   const keys = pattern.keys;
   // What happens once the formatting succeeded, when that raises: only then, so keys must be set.

@@ -12,7 +12,15 @@ export type MatchPattern =
       /** The target keys in order of appearance (a key may repeat). */
       readonly keys: readonly string[];
     }
-  | { readonly kind: 'unsupported'; readonly reason: string };
+  | {
+      readonly kind: 'unsupported';
+      readonly reason: string;
+      /**
+       * True when Python raises on this format whatever dict the target is (`100%`, `%d`):
+       * no `%(key)s` comes before the bad spec, and the spec does not render the dict itself.
+       */
+      readonly raisesForAnyDict: boolean;
+    };
 
 export function parseMatchPattern(match: string): MatchPattern {
   const literals: string[] = [];
@@ -32,7 +40,7 @@ export function parseMatchPattern(match: string): MatchPattern {
       index += 2;
       continue;
     }
-    if (next !== '(') return unsupported(match);
+    if (next !== '(') return unsupported(match, keys.length === 0 && !rendersArgument(match, index + 1));
     // CPython counts nested parentheses inside the key: `%(a(b)c)s` is the key `a(b)c`.
     let depth = 1;
     let end = index + 2;
@@ -41,7 +49,7 @@ export function parseMatchPattern(match: string): MatchPattern {
       else if (match[end] === ')') depth--;
       if (depth > 0) end++;
     }
-    if (depth > 0 || match[end + 1] !== 's') return unsupported(match);
+    if (depth > 0 || match[end + 1] !== 's') return unsupported(match, false);
     keys.push(match.slice(index + 2, end));
     literals.push(literal);
     literal = '';
@@ -51,9 +59,16 @@ export function parseMatchPattern(match: string): MatchPattern {
   return { kind: 'modelled', literals, keys };
 }
 
-function unsupported(match: string): MatchPattern {
+/** Whether the positional spec at `index` (after its `%`) is `%s`, `%r` or `%a`, which render a dict. */
+function rendersArgument(match: string, index: number): boolean {
+  const spec = /^[-+ #0]*(\d*)(\.\d*)?[hlL]?(.?)/.exec(match.slice(index));
+  return spec !== null && ['s', 'r', 'a'].includes(spec[3]);
+}
+
+function unsupported(match: string, raisesForAnyDict: boolean): MatchPattern {
   return {
     kind: 'unsupported',
+    raisesForAnyDict,
     reason: `'${match}' uses a % format other than %(key)s, which this simulation does not model; give a concrete target`,
   };
 }

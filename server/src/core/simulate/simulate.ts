@@ -160,7 +160,7 @@ function finish(open: Condition, mode: string, trace: SimulationStep[], exact = 
  * with depth (oslo.policy's own evaluation only stays small for a concrete target, thanks to
  * short-circuiting). Past this many visited checks the answer is unknown: give a target.
  */
-const MAX_VISITED = 200_000;
+const MAX_VISITED = 10_000;
 
 class TooLarge extends Error {}
 
