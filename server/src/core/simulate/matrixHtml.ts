@@ -86,7 +86,7 @@ export function matrixHtml(matrix: Matrix, nonceText = 'os-policy-matrix'): stri
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(matrix.title)}</title>
 <style nonce="${nonce}">${STYLE}</style></head><body>
