@@ -9,6 +9,11 @@ function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** A comparison never breaks across lines: `project_id == %(owner)s` stays whole. */
+function conditionHtml(condition: string): string {
+  return escapeHtml(condition).replace(/(\S+) (==|in) (\S+)/g, '<span class="nb">$1 $2 $3</span>');
+}
+
 const STYLE = `
 :root{color-scheme:light dark;--fg:var(--vscode-foreground,#1f2328);--bg:var(--vscode-editor-background,#fff);
 --muted:var(--vscode-descriptionForeground,#656d76);--line:var(--vscode-panel-border,rgba(128,128,128,.25));
@@ -22,13 +27,13 @@ h1{font-size:1.3em;margin:0 0 2px}.mode{color:var(--muted);margin-bottom:10px}
 .bar legend{float:left;color:var(--muted);margin-right:6px}.count{color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin-top:6px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-thead th{position:sticky;top:46px;background:var(--bg);z-index:1}
+thead th{position:sticky;top:var(--bar,46px);background:var(--bg);z-index:1}
 tr.group th{background:var(--vscode-sideBar-background,rgba(128,128,128,.08));font-weight:600;padding-top:10px}
-td.policy code{font-weight:600}td.ops{color:var(--muted);font-size:.92em}
-td.v{white-space:normal;min-width:7em}td.allowed{background:var(--ok)}td.denied{background:var(--no)}
+td.policy code{font-weight:600}td.ops{color:var(--muted);font-size:.92em;max-width:22em}
+td.v{min-width:12em;max-width:24em}td.allowed{background:var(--ok)}td.denied{background:var(--no)}
 td.conditional{background:var(--if)}td.error,td.unknown{background:var(--warn)}
-td.v code{font-size:.9em;display:block;opacity:.9}code{font-family:var(--vscode-editor-font-family,ui-monospace,monospace)}
-.legend{color:var(--muted);margin-top:12px}.hidden{display:none}`;
+td.v code{font-size:.9em;display:block;opacity:.9;word-break:keep-all;overflow-wrap:normal}code{font-family:var(--vscode-editor-font-family,ui-monospace,monospace)}
+.nb{white-space:nowrap}.legend{color:var(--muted);margin-top:12px}.hidden{display:none}`;
 
 /**
  * The matrix as one self-contained page, also the body of the VS Code webview: no external
@@ -52,7 +57,7 @@ export function matrixHtml(matrix: Matrix, nonceText = 'os-policy-matrix'): stri
         .map((p) => {
           const cell = row.verdicts[p.id];
           if (!cell) return `<td class="v" data-p="${escapeHtml(p.id)}"></td>`;
-          const condition = cell.condition ? `<code>${escapeHtml(cell.condition)}</code>` : '';
+          const condition = cell.condition ? `<code>${conditionHtml(cell.condition)}</code>` : '';
           return `<td class="v ${cell.verdict}" data-p="${escapeHtml(p.id)}" data-v="${cell.verdict}" title="${escapeHtml(`${p.label}: ${cell.verdict}${cell.condition ? ` if ${cell.condition}` : ''}`)}">${VERDICT_ICONS[cell.verdict]} ${condition}</td>`;
         })
         .join('');
@@ -92,7 +97,7 @@ export function matrixHtml(matrix: Matrix, nonceText = 'os-policy-matrix'): stri
 <style nonce="${nonce}">${STYLE}</style></head><body>
 <h1>${escapeHtml(matrix.title)}</h1>
 <div class="mode">${escapeHtml(matrix.mode)} · ${matrix.rows.length} policies × ${personas.length} personas</div>
-<div class="bar">
+<div class="bar" id="bar">
 <input type="search" id="q" placeholder="Filter by policy, path, method or condition…" aria-label="Filter">
 <fieldset><legend>Personas</legend>${personaBoxes}</fieldset>
 <fieldset><legend>Show rows where a shown persona is</legend>${verdictBoxes}</fieldset>
@@ -105,7 +110,9 @@ ${body.join('\n')}
 <div class="legend">✅ allowed · ❌ denied · 🔍 allowed if the condition on the target holds (<code>%(key)s</code> is the target's value) · ⚠️ oslo.policy raises · ❔ not decided by this tool</div>
 <script nonce="${nonce}">
 (function(){
-var q=document.getElementById('q'),count=document.getElementById('count');
+var q=document.getElementById('q'),count=document.getElementById('count'),bar=document.getElementById('bar');
+function stick(){document.documentElement.style.setProperty('--bar',bar.offsetHeight+'px')}
+window.addEventListener('resize',stick);stick();
 var rows=Array.prototype.slice.call(document.querySelectorAll('tr.row'));
 var groups=Array.prototype.slice.call(document.querySelectorAll('tr.group'));
 function checked(cls){return Array.prototype.slice.call(document.querySelectorAll('input.'+cls)).filter(function(i){return i.checked}).map(function(i){return i.value})}
