@@ -228,9 +228,11 @@ export function registerSimulation(
       perUri.set(rule, run);
       runs.set(uri, perUri);
       connection.console.log(result.text);
-      void connection.window.showInformationMessage(
-        `${rule} (${result.mode}): ${result.results.map((r) => `${r.label} ${verdictLine(r)}`).join('; ')}`,
-      );
+      // A notification, not a request: nothing to answer, and every client shows it.
+      void connection.sendNotification('window/showMessage', {
+        type: 3,
+        message: `${rule} (${result.mode}): ${result.results.map((r) => `${r.label} ${verdictLine(r)}`).join('; ')}`,
+      });
       if (canRefreshLenses()) connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
       return result;
     }),
