@@ -78,6 +78,16 @@ export function junction(type: 'and' | 'or', operands: readonly Condition[]): Co
   const absorbing = type === 'and' ? 'false' : 'true';
   const neutral = type === 'and' ? 'true' : 'false';
   const kept: Condition[] = [];
+  // A comparison already made decides the same way again (`x or x` is `x`): keep the first.
+  const seen = new Set<string>();
+  const keep = (operand: Condition): void => {
+    if (operand.type === 'match' || operand.type === 'present') {
+      const key = JSON.stringify(operand);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    kept.push(operand);
+  };
   for (const operand of operands) {
     if (operand.type === neutral) continue;
     if (operand.type === absorbing) {
@@ -85,8 +95,8 @@ export function junction(type: 'and' | 'or', operands: readonly Condition[]): Co
       kept.push(operand);
       break;
     }
-    if (operand.type === type) for (const inner of operand.operands) kept.push(inner);
-    else kept.push(operand);
+    if (operand.type === type) for (const inner of operand.operands) keep(inner);
+    else keep(operand);
   }
   if (kept.length === 0) return type === 'and' ? TRUE : FALSE;
   return kept.length === 1 ? kept[0] : { type, operands: kept };

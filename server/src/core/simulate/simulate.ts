@@ -393,7 +393,11 @@ export class CredsSimulation {
           ).outcome,
         ),
     );
-    return { condition, detail: '' };
+    const detail =
+      this.tracing && condition.type === 'false'
+        ? `no target can make it hold (${node.kindClass === 'role' ? 'the roles' : `credential ${node.kind}`} cannot match)`
+        : '';
+    return { condition, detail };
   }
 
   private ruleHop(
