@@ -93,7 +93,14 @@ describe('personas', () => {
     const settings = readSettings({
       personas: [
         { id: 'project_member', label: 'member of p7', roles: ['member'], project_id: 'p7' },
-        { id: 'auditor', roles: ['auditor'], system_scope: 'all', is_admin: true, region: 'r1' },
+        {
+          id: 'auditor',
+          roles: ['auditor'],
+          system_scope: 'all',
+          is_admin: true,
+          region: 'r1',
+          groups: ['g1', 'g2'],
+        },
       ],
       impliedRoles: { auditor: ['reader'] },
     });
@@ -107,7 +114,12 @@ describe('personas', () => {
     assert.ok(auditor.t === 'dict');
     assert.deepEqual(auditor.map.get('region'), { t: 'str', v: 'r1' });
     assert.deepEqual(auditor.map.get('is_admin'), { t: 'bool', v: true });
-    const result = simulateRule(policyOf('"r": "role:reader and region:r1"'), 'r', auditor, null);
+    const result = simulateRule(
+      policyOf('"r": "role:reader and region:r1 and groups:g2"'),
+      'r',
+      auditor,
+      null,
+    );
     assert.equal(result.verdict, 'allowed');
   });
 });
