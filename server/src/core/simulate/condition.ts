@@ -82,7 +82,10 @@ export function junction(type: 'and' | 'or', operands: readonly Condition[]): Co
   const seen = new Set<string>();
   const keep = (operand: Condition): void => {
     if (operand.type === 'match' || operand.type === 'present') {
-      const key = JSON.stringify(operand);
+      const key =
+        operand.type === 'match'
+          ? `m\u0000${operand.format}\u0000${operand.lower}\u0000${operand.subject}\u0000${operand.values.join('\u0000')}`
+          : `p\u0000${operand.keys.join('\u0000')}`;
       if (seen.has(key)) return;
       seen.add(key);
     }

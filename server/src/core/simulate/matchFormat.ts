@@ -85,6 +85,25 @@ export function solvePattern(
   pattern: Extract<MatchPattern, { kind: 'modelled' }>,
   wanted: string,
 ): Record<string, string> | null {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    compiled = compile(pattern);
+    compiledPatterns.set(pattern, compiled);
+  }
+  const found = compiled.regex.exec(wanted);
+  if (!found) return null;
+  const values: Record<string, string> = {};
+  for (const [key, group] of compiled.groups) values[key] = found[group];
+  return values;
+}
+
+/** Patterns are parsed once per match string and asked about many values: compile once. */
+const compiledPatterns = new WeakMap<object, { regex: RegExp; groups: Map<string, number> }>();
+
+function compile(pattern: Extract<MatchPattern, { kind: 'modelled' }>): {
+  regex: RegExp;
+  groups: Map<string, number>;
+} {
   const groups = new Map<string, number>();
   let source = '^';
   pattern.keys.forEach((key, i) => {
@@ -97,9 +116,5 @@ export function solvePattern(
     }
   });
   source += `${escapeRegExp(pattern.literals[pattern.literals.length - 1])}$`;
-  const found = new RegExp(source, 'u').exec(wanted);
-  if (!found) return null;
-  const values: Record<string, string> = {};
-  for (const [key, group] of groups) values[key] = found[group];
-  return values;
+  return { regex: new RegExp(source, 'u'), groups };
 }
