@@ -216,3 +216,40 @@ describe('simulation over the language server', function () {
     );
   });
 });
+
+describe('simulation with personas and mode from the settings', function () {
+  this.timeout(60_000);
+  let client: LspClient;
+  const uri = fixtureUri('glance', 'policy.yaml');
+
+  before(async () => {
+    client = new LspClient({
+      release: 'zed',
+      enforceNewDefaults: true,
+      personas: [{ id: 'image_team_lead', label: 'image lead', roles: ['lead'], project_id: 'p3' }],
+      impliedRoles: { lead: ['image_manager'] },
+    });
+    await client.initialize(join(repoRoot(), 'test', 'fixtures', 'workspace'));
+    await client.open(uri, fixture);
+  });
+
+  after(async () => {
+    await client.close();
+  });
+
+  it('simulates a user-defined persona with its implied roles, in the configured mode', async () => {
+    const result = await client.request<SimulateResult>('osPolicy/simulate', {
+      uri,
+      rule: 'publicize_image',
+      personas: ['image_team_lead', 'project_member'],
+    });
+    assert.match(result.mode, /^strict mode \(enforce_new_defaults on/);
+    assert.deepEqual(
+      result.results.map((r) => [r.persona, r.verdict]),
+      [
+        ['image_team_lead', 'allowed'],
+        ['project_member', 'denied'],
+      ],
+    );
+  });
+});
