@@ -16,7 +16,8 @@ import {
 import { readCatalogIndex } from './catalogIndex';
 import { registerCatalogCommands } from './catalogCommands';
 import { registerEditCommands } from './editCommands';
-import { registerSimulationCommands, simulateAllPersonas } from './simulationCommands';
+import type { SimulateAnswer, SimulateAtOptions } from '../../server/src/lsp/simulation';
+import { registerSimulationCommands, showTrace } from './simulationCommands';
 import { createStatusBar } from './statusBar';
 
 /**
@@ -58,12 +59,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<OsPoli
     outputChannel: output,
     initializationOptions: { settings: vscode.workspace.getConfiguration(SETTINGS_SECTION) },
     middleware: {
-      // The verdict code lens runs `osPolicy.simulateAt`, which the server also serves for
-      // other editors; in VS Code the client answers it with the full trace in the output.
-      executeCommand: (command, args, next) =>
-        command === COMMANDS.simulateAt
-          ? simulateAllPersonas(lsp, output, String(args[0]), String(args[1]))
-          : (next(command, args) as Promise<unknown>),
+      // Both code lenses run the server's `osPolicy.simulateAt`, which every LSP client can use.
+      // In VS Code, "Simulate as role…" asks for personas and a target first, and the trace of
+      // every run goes to the output channel.
+      executeCommand: async (command, args, next) => {
+        if (command !== COMMANDS.simulateAt) return next(command, args) as Promise<unknown>;
+        const options = args[2] as SimulateAtOptions | undefined;
+        if (options?.pick) return vscode.commands.executeCommand(COMMANDS.simulate, args[0], args[1]);
+        const result = (await next(command, args)) as SimulateAnswer;
+        if (result && 'results' in result) showTrace(output, result);
+        return result;
+      },
     },
   };
   client = new LanguageClient(SETTINGS_SECTION, 'OpenStack Policy', serverOptions, clientOptions);

@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { MatrixResult, SimulateParams, SimulateResult } from '../../server/src/lsp/simulation';
+import type {
+  LensRun,
+  MatrixResult,
+  SimulateAnswer,
+  SimulateParams,
+  SimulateResult,
+} from '../../server/src/lsp/simulation';
 import {
   COMMANDS,
   DEFAULT_PERSONA_IDS,
@@ -36,18 +42,6 @@ export function activePolicyUri(): string | undefined {
     : undefined;
 }
 
-/** The verdict lens: every configured persona, target left open, trace in the output. */
-export async function simulateAllPersonas(
-  lsp: LanguageClient,
-  output: vscode.LogOutputChannel,
-  uri: string,
-  rule: string,
-): Promise<SimulateResult | null> {
-  const result = await lsp.sendRequest<SimulateResult | null>(REQUESTS.simulate, { uri, rule });
-  if (result) showSimulation(output, result);
-  return result;
-}
-
 export function registerSimulationCommands(
   lsp: LanguageClient,
   output: vscode.LogOutputChannel,
@@ -60,12 +54,26 @@ export function registerSimulationCommands(
         if (!uri) return undefined;
         const rule = ruleArg ?? (await pickRule(uri));
         if (!rule) return undefined;
-        const params: SimulateParams | undefined = options.silent
-          ? { uri, rule, personas: options.personas, creds: options.creds, target: options.target ?? null }
-          : await askSimulation(uri, rule);
+        if (options.silent) {
+          const params: SimulateParams = {
+            uri,
+            rule,
+            personas: options.personas,
+            creds: options.creds,
+            target: options.target ?? null,
+          };
+          return lsp.sendRequest<SimulateAnswer>(REQUESTS.simulate, params);
+        }
+        const params = await askSimulation(uri, rule);
         if (!params) return undefined;
-        const result = await lsp.sendRequest<SimulateResult | null>(REQUESTS.simulate, params);
-        if (result && !options.silent) showSimulation(output, result);
+        // Through the server command, so the rule's verdict lens shows this run from now on
+        // (the server also shows the verdicts as a message; the trace goes to the output).
+        const run: LensRun = { personas: params.personas, target: params.target };
+        const result = await lsp.sendRequest<SimulateAnswer>('workspace/executeCommand', {
+          command: COMMANDS.simulateAt,
+          arguments: [uri, rule, run],
+        });
+        if (result && 'results' in result) showTrace(output, result);
         return result;
       },
     ),
@@ -157,7 +165,8 @@ async function pickRule(uri: string): Promise<string | undefined> {
   );
 }
 
-function showSimulation(output: vscode.LogOutputChannel, result: SimulateResult): void {
+/** The answers with their traces, in the output channel. */
+export function showTrace(output: vscode.LogOutputChannel, result: SimulateResult): void {
   output.appendLine(`\n${result.rule} (${result.mode})`);
   const render = (step: TraceStep, depth: number): void => {
     output.appendLine(`${'  '.repeat(depth + 2)}${step.check} → ${step.result}`);
@@ -170,7 +179,4 @@ function showSimulation(output: vscode.LogOutputChannel, result: SimulateResult)
     for (const step of r.trace) render(step, 0);
   }
   output.show(true);
-  void vscode.window.showInformationMessage(
-    `${result.rule}: ${result.results.map((r) => `${r.label} ${ICONS[r.verdict] ?? r.verdict}${r.condition ? ` if ${r.condition}` : ''}`).join(' · ')}`,
-  );
 }

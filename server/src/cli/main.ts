@@ -3,11 +3,15 @@ import { UsageError } from './args';
 import { catalogCommand, CATALOG_USAGE } from './catalogCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { evalCommand, EVAL_USAGE } from './evalCommand';
+import { matrixCommand, MATRIX_USAGE } from './matrixCommand';
+import { simulateCommand, SIMULATE_USAGE } from './simulateCommand';
 
 const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => void) => number> = {
   eval: evalCommand,
   check: checkCommand,
   catalog: catalogCommand,
+  simulate: simulateCommand,
+  matrix: matrixCommand,
 };
 
 const USAGE = [
@@ -15,6 +19,8 @@ const USAGE = [
   `  ${EVAL_USAGE}`,
   `  ${CHECK_USAGE}`,
   `  ${CATALOG_USAGE}`,
+  `  ${SIMULATE_USAGE}`,
+  `  ${MATRIX_USAGE}`,
   '  os-policy lsp --stdio',
 ].join('\n');
 

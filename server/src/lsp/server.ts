@@ -93,8 +93,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   }
 
+  let lensRefresh = false;
   connection.onInitialize((params): InitializeResult => {
     store.configure(params);
+    lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -363,7 +365,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }),
   );
 
-  registerSimulation(connection, store, guarded);
+  registerSimulation(connection, store, guarded, () => lensRefresh);
 
   store.onAnalysed((state) => {
     void connection.sendDiagnostics({

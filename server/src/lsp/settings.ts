@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, type PolicySettings } from '../core/features/analysis';
 import type { DiagnosticSeverity } from '../core/features/diagnosticTypes';
+import { parsePythonJson } from '../core/python/pyJson';
 import type { PersonaSpec } from '../core/simulate/personas';
 
 /**
@@ -67,15 +68,12 @@ function readPersona(raw: unknown): PersonaSpec[] {
     'system_scope',
     'is_admin',
   ]);
+  // Any other key is a credential as given (lists, objects and numbers too), read as Python's
+  // json module reads it.
   const extra = Object.fromEntries(
     Object.entries(value)
-      .filter(([key, item]) => !known.has(key) && (typeof item === 'string' || typeof item === 'boolean'))
-      .map(([key, item]) => [
-        key,
-        typeof item === 'string'
-          ? { t: 'str' as const, v: item }
-          : { t: 'bool' as const, v: item as boolean },
-      ]),
+      .filter(([key, item]) => !known.has(key) && item !== undefined)
+      .map(([key, item]) => [key, parsePythonJson(JSON.stringify(item))]),
   );
   return [
     {

@@ -142,6 +142,6 @@ describe('the OpenStack Policy extension in VS Code', () => {
     const titles = lenses.filter((lens) => lens.range.start.line === line).map((lens) => lens.command?.title);
     assert.ok(titles.includes('Simulate as role…'), titles.join(' | '));
     const verdicts = titles.find((title) => title?.startsWith('reader'));
-    assert.match(verdicts ?? '', /^reader ❌ · member 🔍 · admin ✅$/);
+    assert.match(verdicts ?? '', /^reader ❌ · member 🔍 project_id · admin ✅$/);
   });
 });

@@ -1,36 +1,41 @@
 import { canonicalString } from '../check/checkPrint';
 import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
-import type { EffectivePolicy } from '../engine/effectivePolicy';
+import { withSystemFromScope } from '../engine/credentials';
+import type { EffectivePolicy, PolicyOptions } from '../engine/effectivePolicy';
 import { enforceByName, tokenScope } from '../engine/enforce';
 import { Evaluator, resolveRule } from '../engine/evaluator';
 import { decideGeneric, decideRole } from '../engine/leafChecks';
 import { LeafCache } from '../engine/leafCache';
-import { describeOutcome, type Outcome } from '../engine/outcome';
+import { describeOutcome, type Outcome, type TraceNode } from '../engine/outcome';
+import {
+  EVAL_LEAF_UNITS,
+  EVAL_UNITS_PER_LEVEL,
+  judgeDepth,
+  unpredictableDepthReason,
+} from '../engine/recursionLimit';
 import { pyDict, type PyValue } from '../python/pyValue';
-import { withSystemFromScope } from '../engine/credentials';
-import { pyToStr } from '../python/pyRepr';
+import {
+  conditionKeys,
+  FALSE,
+  firstOf,
+  junction,
+  negate,
+  renderCondition,
+  swallowKeyError,
+  TRUE,
+  type Condition,
+} from './condition';
+import { constantOrSelf } from './constantCondition';
+import { parseMatchPattern, type MatchPattern } from './matchFormat';
+import { targetCondition } from './leafConditions';
 
 /**
  * "Who can do this?" for one rule and one set of credentials. With a concrete target the answer
- * is the engine's exact decision. With the target left open, the rule is partially evaluated:
- * every check that does not look at the target is decided, and what remains is the condition
- * on the target (`%(project_id)s == 'p1'`), simplified, never guessed.
+ * is the engine's exact decision. With the target left open the rule is partially evaluated:
+ * every check that does not look at the target is decided as oslo.policy decides it, and what
+ * remains is the condition on the target (`project_id == %(owner)s`), never a guess.
  */
 export type Verdict = 'allowed' | 'denied' | 'conditional' | 'error' | 'unknown';
-
-/** A condition on the target, in the form the check left it. */
-export type Condition =
-  | { readonly type: 'true' }
-  | { readonly type: 'false' }
-  | {
-      readonly type: 'equals';
-      readonly format: string;
-      readonly value: string;
-      readonly caseInsensitive?: boolean;
-    }
-  | { readonly type: 'in'; readonly format: string; readonly values: readonly string[] }
-  | { readonly type: 'not'; readonly operand: Condition }
-  | { readonly type: 'and' | 'or'; readonly operands: readonly Condition[] };
 
 export interface SimulationStep {
   readonly check: string;
@@ -40,158 +45,260 @@ export interface SimulationStep {
 
 export interface Simulation {
   readonly verdict: Verdict;
-  /** Readable condition, for `conditional`. */
+  /** Readable condition on the target, for `conditional` (and where an error or unknown sits). */
   readonly condition: string | null;
   readonly conditionTree: Condition | null;
+  /** The target keys the answer depends on (`owner`), for short displays such as code lenses. */
+  readonly keys: readonly string[];
   /** Why, for `error` and `unknown`. */
   readonly reason: string | null;
-  readonly trace: SimulationStep[];
-  /** The mode assumed, for display. */
+  readonly trace: readonly SimulationStep[];
+  /** The mode assumed, in words. */
   readonly mode: string;
+  /** True when a concrete target was given: the verdict is oslo.policy's exact decision. */
+  readonly exact: boolean;
 }
 
-const TRUE: Condition = { type: 'true' };
-const FALSE: Condition = { type: 'false' };
+export interface SimulateOptions {
+  /** Build the trace (on by default; the matrix turns it off for speed). */
+  readonly trace?: boolean;
+}
 
-class Unsure extends Error {}
-class Raises extends Error {}
+export function describeMode(options: PolicyOptions): string {
+  const flags = [
+    `enforce_new_defaults ${options.enforceNewDefaults ? 'on' : 'off'}`,
+    `enforce_scope ${options.enforceScope ? 'on' : 'off'}`,
+    options.defaultRule ? `default rule '${options.defaultRule}'` : 'no default rule',
+  ];
+  const name = options.enforceNewDefaults || options.enforceScope ? 'strict mode' : 'default mode';
+  return `${name} (${flags.join(', ')})`;
+}
 
+/** One rule for one set of credentials; see `Simulator` for many. */
 export function simulateRule(
   policy: EffectivePolicy,
   name: string,
   creds: PyValue,
   target: PyValue | null,
+  options: SimulateOptions = {},
 ): Simulation {
-  const mode = `${policy.options.enforceNewDefaults ? 'enforce_new_defaults' : 'default mode'}${policy.options.enforceScope ? ' + enforce_scope' : ''}`;
-  if (target !== null) {
-    const decision = enforceByName(policy, new Evaluator(), name, { creds, target, trace: true });
-    return fromOutcome(decision.outcome, mode, decision.trace ? [traceStep(decision.trace)] : []);
+  const simulator = new Simulator(policy);
+  return target === null
+    ? simulator.forCreds(creds).rule(name, options)
+    : simulator.exact(name, creds, target);
+}
+
+/** Simulations over one policy; caches what does not depend on the credentials. */
+export class Simulator {
+  readonly mode: string;
+  private readonly evaluator = new Evaluator();
+  readonly leafCache = new LeafCache();
+  readonly patterns = new Map<string, MatchPattern>();
+
+  constructor(readonly policy: EffectivePolicy) {
+    this.mode = describeMode(policy.options);
   }
-  if (policy.loadFailure) return fromOutcome(policy.loadFailure, mode, []);
-  if (creds.t !== 'dict')
+
+  /** oslo.policy's exact decision with a concrete target, with the engine's trace. */
+  exact(name: string, creds: PyValue, target: PyValue): Simulation {
+    const decision = enforceByName(this.policy, this.evaluator, name, { creds, target, trace: true });
+    const trace = decision.trace ? [traceStep(decision.trace)] : [];
+    const outcome = decision.outcome;
+    if (outcome.kind === 'bool') return finish(outcome.value ? TRUE : FALSE, this.mode, trace, true);
     return {
-      verdict: 'error',
+      verdict: outcome.kind === 'raises' ? 'error' : 'unknown',
       condition: null,
       conditionTree: null,
-      reason: 'credentials must be a JSON object',
-      trace: [],
-      mode,
+      keys: [],
+      reason: describeOutcome(outcome),
+      trace,
+      mode: this.mode,
+      exact: true,
     };
-  const effectiveCreds = policy.options.ignoresSystemScope ? creds : withSystemFromScope(creds);
-  if (policy.rules.size === 0)
-    return result(FALSE, mode, [{ check: name, result: 'no rules loaded: denied', children: [] }]);
-  const resolved = resolveRule(policy, name);
-  if (!resolved)
-    return result(FALSE, mode, [
-      { check: name, result: 'not defined, no default rule: denied', children: [] },
-    ]);
-  const registered = policy.registered.get(name);
-  if (registered && registered.scope_types.length > 0 && policy.options.enforceScope) {
-    const scope = tokenScope(effectiveCreds);
-    if (!registered.scope_types.includes(scope)) {
-      if (policy.options.scopeMismatchRaises) {
-        return {
-          verdict: 'error',
-          condition: null,
-          conditionTree: null,
-          reason: `InvalidScope: ${name} requires ${registered.scope_types.join(', ')} scope`,
-          trace: [],
-          mode,
-        };
-      }
-      return result(FALSE, mode, [
-        {
-          check: `scope types ${registered.scope_types.join(', ')}`,
-          result: `denied: the token is ${scope}-scoped`,
-          children: [],
-        },
-      ]);
+  }
+
+  forCreds(creds: PyValue): CredsSimulation {
+    return new CredsSimulation(this, creds);
+  }
+
+  pattern(match: string): MatchPattern {
+    let pattern = this.patterns.get(match);
+    if (!pattern) {
+      pattern = parseMatchPattern(match);
+      this.patterns.set(match, pattern);
     }
-  }
-  const run = new PartialRun(policy, effectiveCreds);
-  try {
-    const steps: SimulationStep[] = [];
-    const condition = run.rule(resolved.rule, 1, steps);
-    return result(condition, mode, steps);
-  } catch (error) {
-    if (error instanceof Raises)
-      return {
-        verdict: 'error',
-        condition: null,
-        conditionTree: null,
-        reason: error.message,
-        trace: [],
-        mode,
-      };
-    if (error instanceof Unsure)
-      return {
-        verdict: 'unknown',
-        condition: null,
-        conditionTree: null,
-        reason: error.message,
-        trace: [],
-        mode,
-      };
-    throw error;
+    return pattern;
   }
 }
 
-function fromOutcome(outcome: Outcome, mode: string, trace: SimulationStep[]): Simulation {
-  if (outcome.kind === 'bool') return result(outcome.value ? TRUE : FALSE, mode, trace);
-  const verdict: Verdict = outcome.kind === 'raises' ? 'error' : 'unknown';
-  return { verdict, condition: null, conditionTree: null, reason: describeOutcome(outcome), trace, mode };
-}
-
-function traceStep(node: {
-  node: CheckNode | null;
-  outcome: Outcome;
-  detail: string;
-  children: readonly unknown[];
-}): SimulationStep {
+function finish(open: Condition, mode: string, trace: SimulationStep[], exact = false): Simulation {
+  const condition = open.type === 'true' || open.type === 'false' ? open : constantOrSelf(open);
+  const base = { conditionTree: null, keys: [], reason: null, trace, mode, exact };
+  if (condition.type === 'true') return { verdict: 'allowed', condition: null, ...base };
+  if (condition.type === 'false') return { verdict: 'denied', condition: null, ...base };
+  const unknown = firstOf(condition, 'unknown');
+  const raises = firstOf(condition, 'raises');
+  const verdict: Verdict = unknown ? 'unknown' : raises ? 'error' : 'conditional';
+  const reason =
+    unknown?.type === 'unknown'
+      ? unknown.reason
+      : raises?.type === 'raises'
+        ? `raises ${raises.exception}: ${raises.message}`
+        : null;
   return {
-    check: node.node ? canonicalString(node.node) : node.detail,
-    result: `${describeOutcome(node.outcome)}${node.detail ? ` — ${node.detail}` : ''}`,
-    children: (node.children as (typeof node)[]).map(traceStep),
-  };
-}
-
-function result(condition: Condition, mode: string, trace: SimulationStep[]): Simulation {
-  if (condition.type === 'true')
-    return { verdict: 'allowed', condition: null, conditionTree: null, reason: null, trace, mode };
-  if (condition.type === 'false')
-    return { verdict: 'denied', condition: null, conditionTree: null, reason: null, trace, mode };
-  return {
-    verdict: 'conditional',
+    ...base,
+    verdict,
     condition: renderCondition(condition),
     conditionTree: condition,
-    reason: null,
-    trace,
-    mode,
+    keys: conditionKeys(condition),
+    reason,
   };
 }
 
-const MAX_LEVEL = 300;
+/**
+ * Rules that reference themselves on several branches make the condition grow exponentially
+ * with depth (oslo.policy's own evaluation only stays small for a concrete target, thanks to
+ * short-circuiting). Past this many visited checks the answer is unknown: give a target.
+ */
+const MAX_VISITED = 10_000;
 
-class PartialRun {
-  private readonly cache = new LeafCache();
+class TooLarge extends Error {}
+
+interface Memo {
+  readonly condition: Condition;
+  /** Levels used below the hop, to reuse the answer only where depth cannot change it. */
+  readonly height: number;
+}
+
+/** Partial evaluation for one set of credentials; remembers each rule's condition for reuse. */
+export class CredsSimulation {
+  private readonly creds: PyValue;
+  private readonly memo = new Map<string, Memo>();
   private readonly empty = pyDict([]);
+  private tracing = false;
+  private deepest = 0;
+  private depthLimited = false;
+  private visited = 0;
 
   constructor(
-    private readonly policy: EffectivePolicy,
-    private readonly creds: PyValue,
-  ) {}
+    private readonly simulator: Simulator,
+    creds: PyValue,
+  ) {
+    const policy = simulator.policy;
+    this.creds = policy.options.ignoresSystemScope ? creds : withSystemFromScope(creds);
+  }
 
-  rule(rule: EnforcedRule, level: number, steps: SimulationStep[]): Condition {
-    if (rule.type === 'plain-string')
-      throw new Raises(`the rule is the plain string '${rule.value}': enforcing it raises`);
+  rule(name: string, options: SimulateOptions = {}): Simulation {
+    const { policy, mode } = this.simulator;
+    this.tracing = options.trace !== false;
+    const note = (check: string, result: string): SimulationStep[] =>
+      this.tracing ? [{ check, result, children: [] }] : [];
+    if (policy.loadFailure) {
+      const outcome = policy.loadFailure;
+      const leaf: Condition =
+        outcome.kind === 'raises'
+          ? { type: 'raises', exception: outcome.exception, message: outcome.message }
+          : { type: 'unknown', reason: outcome.reason };
+      return finish(leaf, mode, note('loading the policy', describeOutcome(outcome)));
+    }
+    if (this.creds.t !== 'dict') {
+      return finish(
+        {
+          type: 'raises',
+          exception: 'InvalidContextObject',
+          message: 'the credentials must be a JSON object',
+        },
+        mode,
+        [],
+      );
+    }
+    if (policy.rules.size === 0) return finish(FALSE, mode, note(name, 'no rules are loaded: denied'));
+    const resolved = resolveRule(policy, name);
+    if (!resolved) return finish(FALSE, mode, note(name, 'not defined and no default rule: denied'));
+    const registered = policy.registered.get(name);
+    if (registered && registered.scope_types.length > 0 && policy.options.enforceScope) {
+      const scope = tokenScope(this.creds);
+      if (!registered.scope_types.includes(scope)) {
+        const check = `scope types [${registered.scope_types.join(', ')}]`;
+        if (policy.options.scopeMismatchRaises)
+          return finish(
+            { type: 'raises', exception: 'InvalidScope', message: `${name} does not allow ${scope} scope` },
+            mode,
+            note(check, `raises InvalidScope: the token is ${scope}-scoped`),
+          );
+        return finish(FALSE, mode, note(check, `enforce_scope: the token is ${scope}-scoped: denied`));
+      }
+    }
+    const steps: SimulationStep[] = [];
+    this.visited = 0;
+    let condition: Condition;
+    try {
+      condition = this.enforced(resolved.rule, 1, steps);
+    } catch (error) {
+      if (!(error instanceof TooLarge)) throw error;
+      this.deepest = 0;
+      this.depthLimited = false;
+      return finish(
+        {
+          type: 'unknown',
+          reason: `the condition on the target grows past ${MAX_VISITED} checks (rules that reference themselves); give a concrete target`,
+        },
+        mode,
+        [],
+      );
+    }
+    const origin = policy.rules.get(resolved.name)?.origin.kind;
+    const head: SimulationStep[] = [];
+    if (this.tracing && resolved.viaDefault)
+      head.push({
+        check: name,
+        result: `not defined: the default rule '${resolved.name}' decides`,
+        children: [],
+      });
+    if (this.tracing && origin === 'default-or-deprecated')
+      head.push({
+        check: name,
+        result: 'registered default OR its deprecated default (enforce_new_defaults is off)',
+        children: [],
+      });
+    if (this.tracing && origin === 'deprecated-override')
+      head.push({ check: name, result: "the file's override of the deprecated name applies", children: [] });
+    return finish(condition, mode, [...head, ...steps]);
+  }
+
+  private enforced(rule: EnforcedRule, level: number, steps: SimulationStep[]): Condition {
+    if (rule.type === 'plain-string') {
+      const condition: Condition = {
+        type: 'raises',
+        exception: 'AttributeError',
+        message: "'str' object has no attribute '__call__'",
+      };
+      if (this.tracing)
+        steps.push({
+          check: `'${rule.value}'`,
+          result: 'the stored rule is a plain string: raises',
+          children: [],
+        });
+      return condition;
+    }
     return this.node(rule.tree, level, steps);
   }
 
   private node(node: CheckNode, level: number, steps: SimulationStep[]): Condition {
-    if (level > MAX_LEVEL)
-      throw new Unsure("the rules nest so deeply that the answer depends on Python's recursion limit");
+    this.deepest = Math.max(this.deepest, level);
+    if (++this.visited > MAX_VISITED) throw new TooLarge();
+    const depth = judgeDepth(level * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS);
+    if (depth !== 'safe') {
+      this.depthLimited = true;
+      const condition: Condition =
+        depth === 'raises'
+          ? { type: 'raises', exception: 'RecursionError', message: 'maximum recursion depth exceeded' }
+          : { type: 'unknown', reason: unpredictableDepthReason('The evaluation') };
+      return this.step(node, condition, '', [], steps);
+    }
     const children: SimulationStep[] = [];
     let condition: Condition;
+    let detail = '';
     switch (node.type) {
       case 'always':
         condition = TRUE;
@@ -205,149 +312,152 @@ class PartialRun {
       case 'and':
       case 'or': {
         const operands: Condition[] = [];
+        const stop = node.type === 'or' ? 'true' : 'false';
         for (const operand of node.operands) {
           const value = this.node(operand, level + 1, children);
           operands.push(value);
-          // Short-circuit exactly as oslo.policy: a decided operand that stops the junction ends it.
-          if (
-            (node.type === 'or' && value.type === 'true') ||
-            (node.type === 'and' && value.type === 'false')
-          )
-            break;
+          // oslo.policy short-circuits left to right: later operands are never evaluated. After
+          // a check that raises, nothing else is; after one this tool does not decide, the
+          // answer is unknown whatever follows.
+          if (value.type === stop || value.type === 'raises' || value.type === 'unknown') break;
         }
         condition = junction(node.type, operands);
         break;
       }
-      case 'check':
-        condition = this.leaf(node, level, children);
+      case 'check': {
+        const leaf = this.leaf(node, level, children);
+        condition = leaf.condition;
+        detail = leaf.detail;
         break;
+      }
     }
-    steps.push({ check: canonicalString(node), result: describeCondition(condition), children });
+    return this.step(node, condition, detail, children, steps);
+  }
+
+  private step(
+    node: CheckNode,
+    condition: Condition,
+    detail: string,
+    children: SimulationStep[],
+    steps: SimulationStep[],
+  ): Condition {
+    if (this.tracing) {
+      const result = describeCondition(condition);
+      steps.push({
+        check: canonicalString(node),
+        result: detail ? `${result} — ${detail}` : result,
+        children,
+      });
+    }
     return condition;
   }
 
-  private leaf(node: LeafCheckNode, level: number, steps: SimulationStep[]): Condition {
-    if (node.kindClass === 'http' || node.kindClass === 'https') {
-      throw new Unsure(`the external check ${node.kind}:${node.match} is never performed by this tool`);
+  private leaf(
+    node: LeafCheckNode,
+    level: number,
+    steps: SimulationStep[],
+  ): { condition: Condition; detail: string } {
+    switch (node.kindClass) {
+      case 'http':
+      case 'https':
+        return {
+          condition: {
+            type: 'unknown',
+            reason: `the external check ${node.kind}:${node.match} is never performed by this tool`,
+          },
+          detail: 'oslo.policy would POST the target and credentials there',
+        };
+      case 'rule':
+        return this.ruleHop(node, level, steps);
+      default:
+        break;
     }
-    if (node.kindClass === 'rule') {
-      const resolved = resolveRule(this.policy, node.match);
-      if (!resolved) return FALSE;
-      return this.rule(resolved.rule, level + 1, steps);
+    if (node.match.indexOf('%') < 0) {
+      // No formatting: the target is not read, so the check is decided exactly now.
+      const decision =
+        node.kindClass === 'role'
+          ? decideRole(node, this.creds, this.empty)
+          : decideGeneric(node, this.creds, this.empty, this.simulator.leafCache);
+      return { condition: fromOutcome(decision.outcome), detail: this.tracing ? decision.detail() : '' };
     }
-    const placeholders = [...node.match.matchAll(/%\(([^)]*)\)s/g)];
-    const otherFormats = /%(?!\([^)]*\)s)/.test(node.match.replace(/%%/g, ''));
-    if (placeholders.length === 0 && !otherFormats) return this.decided(node);
-    if (otherFormats)
-      throw new Unsure(`'${node.match}' uses % formats this simulation does not model; give a target`);
-    if (node.kindClass === 'role') {
-      const roles = this.creds.t === 'dict' ? this.creds.map.get('roles') : undefined;
-      if (!roles || (roles.t !== 'list' && roles.t !== 'tuple')) return FALSE;
-      const values = roles.items
-        .filter((r) => r.t === 'str')
-        .map((r) => (r as { v: string }).v.toLowerCase());
-      return { type: 'in', format: node.match, values };
-    }
-    // Generic: the value compared is a literal or a credential: decide it with an empty match.
-    const expected = expectedValue(node.kind, this.creds, this.cache);
-    // A credential path that is missing makes the check false whatever the target holds.
-    if (expected === null) return FALSE;
-    return expected.values.length === 1
-      ? { type: 'equals', format: node.match, value: expected.values[0] }
-      : { type: 'in', format: node.match, values: expected.values };
+    const condition = targetCondition(
+      node,
+      this.simulator.pattern(node.match),
+      this.creds,
+      this.simulator.leafCache,
+      () =>
+        fromOutcome(
+          (node.kindClass === 'role'
+            ? decideRole(node, this.creds, this.empty)
+            : decideGeneric(node, this.creds, this.empty, this.simulator.leafCache)
+          ).outcome,
+        ),
+    );
+    const detail =
+      this.tracing && condition.type === 'false'
+        ? `no target can make it hold (${node.kindClass === 'role' ? 'the roles' : `credential ${node.kind}`} cannot match)`
+        : '';
+    return { condition, detail };
   }
 
-  private decided(node: LeafCheckNode): Condition {
-    const decision =
-      node.kindClass === 'role'
-        ? decideRole(node, this.creds, this.empty)
-        : decideGeneric(node, this.creds, this.empty, this.cache);
-    if (decision.outcome.kind === 'bool') return decision.outcome.value ? TRUE : FALSE;
-    return outcomeError(decision.outcome);
+  private ruleHop(
+    node: LeafCheckNode,
+    level: number,
+    steps: SimulationStep[],
+  ): { condition: Condition; detail: string } {
+    const policy = this.simulator.policy;
+    const resolved = resolveRule(policy, node.match);
+    if (!resolved)
+      return { condition: FALSE, detail: `rule '${node.match}' is not defined and there is no default rule` };
+    const detail = resolved.viaDefault
+      ? `rule '${node.match}' is not defined: the default rule '${resolved.name}' decides`
+      : '';
+    const memo = this.tracing ? undefined : this.memo.get(resolved.name);
+    if (memo && judgeDepth((level + memo.height) * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS) === 'safe')
+      return { condition: memo.condition, detail };
+    const deepest = this.deepest;
+    const limited = this.depthLimited;
+    this.deepest = level;
+    this.depthLimited = false;
+    const condition = swallowKeyError(this.enforced(resolved.rule, level + 1, steps));
+    if (!this.tracing && !this.depthLimited)
+      this.memo.set(resolved.name, { condition, height: this.deepest - level });
+    this.deepest = Math.max(deepest, this.deepest);
+    this.depthLimited ||= limited;
+    return { condition, detail };
   }
 }
 
-function outcomeError(outcome: Outcome): never {
-  if (outcome.kind === 'raises') throw new Raises(describeOutcome(outcome));
-  throw new Unsure(describeOutcome(outcome));
-}
-
-/** What `match % target` must render to: the literal kind's str(), or the credential values found. */
-function expectedValue(kind: string, creds: PyValue, cache: LeafCache): { values: string[] } | null {
-  const reading = cache.literalOf(kind);
-  if (reading.kind === 'literal') return { values: [reading.text] };
-  if (reading.kind === 'raises') throw new Raises(`${reading.exception}: ${reading.message}`);
-  if (reading.kind === 'unpredictable') throw new Unsure(reading.reason);
-  let current: PyValue[] = [creds];
-  for (const segment of reading.segments) {
-    const next: PyValue[] = [];
-    for (const value of current) {
-      const items = value.t === 'list' ? value.items : [value];
-      for (const item of items) {
-        if (item.t !== 'dict') continue;
-        const found = item.map.get(segment);
-        if (found !== undefined) next.push(found);
-      }
-    }
-    current = next;
+function fromOutcome(outcome: Outcome): Condition {
+  switch (outcome.kind) {
+    case 'bool':
+      return outcome.value ? TRUE : FALSE;
+    case 'raises':
+      return { type: 'raises', exception: outcome.exception, message: outcome.message };
+    case 'unknown':
+      return { type: 'unknown', reason: outcome.reason };
   }
-  const values: string[] = [];
-  for (const value of current) {
-    for (const item of value.t === 'list' ? value.items : [value]) {
-      try {
-        values.push(pyToStr(item));
-      } catch {
-        throw new Unsure(`the credential ${kind} cannot be rendered as Python would`);
-      }
-    }
-  }
-  return values.length > 0 ? { values } : null;
-}
-
-function negate(condition: Condition): Condition {
-  if (condition.type === 'true') return FALSE;
-  if (condition.type === 'false') return TRUE;
-  if (condition.type === 'not') return condition.operand;
-  return { type: 'not', operand: condition };
-}
-
-function junction(type: 'and' | 'or', operands: Condition[]): Condition {
-  const absorbing = type === 'and' ? 'false' : 'true';
-  const neutral = type === 'and' ? 'true' : 'false';
-  const kept: Condition[] = [];
-  for (const operand of operands) {
-    if (operand.type === absorbing) return operand;
-    if (operand.type === neutral) continue;
-    if (operand.type === type) kept.push(...operand.operands);
-    else kept.push(operand);
-  }
-  if (kept.length === 0) return type === 'and' ? TRUE : FALSE;
-  return kept.length === 1 ? kept[0] : { type, operands: kept };
 }
 
 function describeCondition(condition: Condition): string {
-  if (condition.type === 'true') return 'true';
-  if (condition.type === 'false') return 'false';
-  return `depends on the target: ${renderCondition(condition)}`;
-}
-
-/** `%(owner)s == 'p1'`, `%(role)s in [admin, member]`, joined with and/or/not. */
-export function renderCondition(condition: Condition): string {
   switch (condition.type) {
     case 'true':
-      return 'always';
+      return 'holds';
     case 'false':
-      return 'never';
-    case 'equals':
-      return `${condition.format} == '${condition.value}'`;
-    case 'in':
-      return `${condition.format} in [${condition.values.map((v) => `'${v}'`).join(', ')}]`;
-    case 'not':
-      return `not (${renderCondition(condition.operand)})`;
-    case 'and':
-    case 'or':
-      return condition.operands
-        .map((o) => (o.type === 'and' || o.type === 'or' ? `(${renderCondition(o)})` : renderCondition(o)))
-        .join(` ${condition.type} `);
+      return 'fails';
+    case 'raises':
+      return `raises ${condition.exception}: ${condition.message}`;
+    case 'unknown':
+      return `unknown: ${condition.reason}`;
+    default:
+      return `open: ${renderCondition(condition)}`;
   }
+}
+
+function traceStep(node: TraceNode): SimulationStep {
+  return {
+    check: node.node ? canonicalString(node.node) : node.rule ? `rule ${node.rule}` : 'enforce',
+    result: `${describeOutcome(node.outcome)}${node.detail ? ` — ${node.detail}` : ''}`,
+    children: node.children.map(traceStep),
+  };
 }
