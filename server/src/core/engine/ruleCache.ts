@@ -6,7 +6,7 @@ import type { LoadFailure } from './loadPolicy';
 
 interface CachedRule {
   readonly start: number;
-  /** Where the value's first character maps to, relative to the entry: guards the shift. */
+  /** Where the end of the value's text maps to, relative to its start: guards the shift. */
   readonly valueOffset: number;
   readonly valueText: string | null;
   readonly parsed: ParsedRule;
@@ -14,8 +14,9 @@ interface CachedRule {
 }
 
 /**
- * Parsed rules of one document keyed by the source text of their entry, kept across versions:
- * an edit re-parses only the rules it touched and moves the others.
+ * Parsed rules of one document keyed by the source text of their value, kept across versions:
+ * an edit re-parses only the rules it touched and moves the others, and a check string written
+ * many times in a file is parsed once. Everything a parse holds lies inside the value.
  */
 export class ParsedRuleCache {
   private readonly rules = new GenerationMap<CachedRule>();
@@ -25,11 +26,11 @@ export class ParsedRuleCache {
     entry: PolicyEntry,
     parse: (entry: PolicyEntry) => { parsed: ParsedRule; error: LoadFailure | null },
   ): { parsed: ParsedRule; error: LoadFailure | null } {
-    const source = text.slice(entry.span.start, entry.span.end);
-    const start = entry.span.start;
     const value = entry.value;
+    const start = value.span.start;
+    const source = text.slice(start, value.span.end);
     const valueText = value.kind === 'string' ? value.text : null;
-    const valueOffset = value.kind === 'string' ? value.toDoc(0) - start : value.span.start - start;
+    const valueOffset = value.kind === 'string' ? value.toDoc(value.text.length) - start : 0;
     let cached = this.rules.get(source);
     if (cached && (cached.valueText !== valueText || cached.valueOffset !== valueOffset)) cached = undefined;
     if (cached && cached.start === start) return cached;
