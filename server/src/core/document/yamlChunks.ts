@@ -1,18 +1,20 @@
-import { readFastLine, type FastLine } from './yamlFastLine';
-
 /**
  * Splits a YAML policy file into top-level pieces: one per rule, starting at a line that begins
- * in column 0, with the comment lines and indented continuation lines that follow. A piece is
- * `fast` when it is a single simple line (read without the YAML library) and `complex`
- * otherwise. Lines before the first rule, blank lines and comments between rules are `gap`s.
+ * in column 0, with the comment lines and indented continuation lines that follow. Lines before
+ * the first rule, blank lines and comments between rules belong to no piece. Only boundaries are
+ * found here: reading a piece (and caching that reading across edits) is `yamlPieces`' job, so a
+ * one-character edit of a 10,000-rule file costs one scan of the text, not 10,000 readings.
  */
-export type Chunk =
-  | { readonly kind: 'fast'; readonly start: number; readonly end: number; readonly line: FastLine }
-  | { readonly kind: 'complex'; readonly start: number; readonly end: number };
+export interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  /** A piece of one line: it may be simple enough to read without the YAML library. */
+  readonly singleLine: boolean;
+}
 
 export interface ChunkedText {
   readonly chunks: Chunk[];
-  /** Comment lines outside complex chunks, as [start, end) offsets. */
+  /** Comment lines (outside pieces or inside them), as [start, end) offsets. */
   readonly comments: [number, number][];
   /** True when the text needs the whole-document reading (markers, directives, aliases...). */
   readonly wholeDocument: boolean;
@@ -29,14 +31,10 @@ export function chunkYaml(text: string): ChunkedText {
   let position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let sawContent = false;
   // The chunk that indented lines would continue, and where its last line ends.
-  let open: { start: number; end: number; fast: FastLine | null } | null = null;
+  let open: { start: number; end: number; singleLine: boolean } | null = null;
   const close = () => {
     if (!open) return;
-    chunks.push(
-      open.fast
-        ? { kind: 'fast', start: open.start, end: open.end, line: open.fast }
-        : { kind: 'complex', start: open.start, end: open.end },
-    );
+    chunks.push(open);
     open = null;
   };
   while (position < text.length) {
@@ -59,57 +57,60 @@ export function chunkYaml(text: string): ChunkedText {
       // in column 0: leave it to the whole-document reading).
       if (open) {
         open.end = contentEnd;
-        open.fast = null;
+        open.singleLine = false;
       } else {
         wholeDocument = true;
       }
     } else {
       close();
-      const line = text.slice(position, contentEnd);
-      if (isDocumentSyntax(line, sawContent)) {
+      if (isDocumentSyntax(text, position, contentEnd, sawContent)) {
         // A leading `---` or `%YAML` header is harmless; anything else needs the whole text.
+        const line = text.slice(position, contentEnd);
         if (sawContent || !/^(---|%YAML [0-9.]+)\s*(#.*)?$/.test(line)) wholeDocument = true;
       } else {
         sawContent = true;
-        open = { start: position, end: contentEnd, fast: readFastLine(text, position, contentEnd) };
+        open = { start: position, end: contentEnd, singleLine: true };
       }
     }
     position = lineEnd + 1;
   }
   close();
-  if (!wholeDocument) wholeDocument = needsWholeDocument(text, chunks);
-  return { chunks, comments: wholeDocument ? [] : outsideComplexChunks(comments, chunks), wholeDocument };
+  return { chunks, comments, wholeDocument };
 }
 
-function isDocumentSyntax(line: string, sawContent: boolean): boolean {
-  if (line.startsWith('---') || line.startsWith('...')) return /^(---|\.\.\.)(\s|$)/.test(line);
-  return !sawContent && line.startsWith('%');
+const DASH = 0x2d;
+const DOT = 0x2e;
+const PERCENT = 0x25;
+
+function isDocumentSyntax(text: string, start: number, end: number, sawContent: boolean): boolean {
+  const first = text.charCodeAt(start);
+  if (first === DASH || first === DOT) {
+    if (end - start < 3 || text.charCodeAt(start + 1) !== first || text.charCodeAt(start + 2) !== first) {
+      return false;
+    }
+    return end - start === 3 || /\s/.test(text[start + 3]);
+  }
+  return !sawContent && first === PERCENT;
 }
 
 /**
  * Aliases and anchors tie pieces together, and a top level that is not a block mapping
  * (a JSON-like `{...}` with an error in it, a sequence) is one piece: read those whole.
  */
-function needsWholeDocument(text: string, chunks: readonly Chunk[]): boolean {
-  for (const chunk of chunks) {
-    if (chunk.kind === 'fast') continue;
-    const first = text[chunk.start];
-    if (first === '{' || first === '[' || first === '-' || first === '&' || first === '*' || first === '!') {
-      return true;
-    }
-    const piece = text.slice(chunk.start, chunk.end);
-    if (/(^|[\s[{,:])[&*][^\s,[\]{}]/.test(piece)) return true;
+export function pieceNeedsWholeDocument(piece: string): boolean {
+  const first = piece[0];
+  if (first === '{' || first === '[' || first === '-' || first === '&' || first === '*' || first === '!') {
+    return true;
   }
-  return false;
+  return /(^|[\s[{,:])[&*][^\s,[\]{}]/.test(piece);
 }
 
-/** A `#` line inside a complex chunk may be inside a multi-line string: only keep the others. */
-function outsideComplexChunks(comments: [number, number][], chunks: readonly Chunk[]): [number, number][] {
-  const complex = chunks.filter((chunk) => chunk.kind === 'complex');
-  if (complex.length === 0) return comments;
+/** A `#` line inside a complex piece may be inside a multi-line string: only keep the others. */
+export function outsidePieces(comments: [number, number][], pieces: readonly Chunk[]): [number, number][] {
+  if (pieces.length === 0) return comments;
   let next = 0;
   return comments.filter(([start]) => {
-    while (next < complex.length && complex[next].end < start) next++;
-    return !(next < complex.length && complex[next].start <= start && start < complex[next].end);
+    while (next < pieces.length && pieces[next].end < start) next++;
+    return !(next < pieces.length && pieces[next].start <= start && start < pieces[next].end);
   });
 }

@@ -2,11 +2,10 @@ import { CST, Lexer, isMap, isScalar, isSeq, parseAllDocuments, type Document } 
 import type { Span } from '../check/checkTypes';
 import { pyTruthy } from '../python/pyTruth';
 import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
-import type { LoadBehaviour, PolicyEntry, RuleValue, SyntaxProblem } from './documentTypes';
-import { readPlainScalar } from './pyyamlScalars';
-import { chunkYaml, type Chunk } from './yamlChunks';
-import type { FastLine, FastScalar } from './yamlFastLine';
+import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
+import { chunkYaml } from './yamlChunks';
 import { YamlNodeReader } from './yamlNodes';
+import { PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
 
 /**
  * Reads a policy file as PyYAML's `safe_load` would, with the `yaml` package doing the parsing.
@@ -21,34 +20,15 @@ export interface YamlReading {
   readonly comments: [number, number][];
 }
 
-const PARSE_OPTIONS = { schema: 'failsafe', uniqueKeys: false, strict: false, stringKeys: false } as const;
-
-/** Parsed YAML pieces keyed by their text, kept across edits of the same document. */
-export class YamlPieceCache {
-  private current = new Map<string, Document>();
-  private previous = new Map<string, Document>();
-
-  get(text: string): Document {
-    let doc = this.current.get(text) ?? this.previous.get(text);
-    if (!doc) doc = parseAllDocuments(text, PARSE_OPTIONS)[0];
-    this.current.set(text, doc);
-    return doc;
-  }
-
-  /** Forget pieces not used since the previous reading (a two-generation cache). */
-  endReading(): void {
-    this.previous = this.current;
-    this.current = new Map();
-  }
-}
+export { YamlPieceCache };
 
 export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCache()): YamlReading {
   const scannerFailure = pyyamlOnlyFailure(text);
   const chunked = chunkYaml(text);
-  let reading: YamlReading | null = null;
-  if (!chunked.wholeDocument) reading = readPieces(text, chunked.chunks, chunked.comments, cache);
+  let pieces: PiecesReading | null = null;
+  if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
   cache.endReading();
-  reading ??= readWhole(text);
+  const reading: YamlReading = pieces ? { ...pieces, problems: [] } : readWhole(text);
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {
       ...reading,
@@ -57,32 +37,6 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
     };
   }
   return reading;
-}
-
-/** Null when a piece has a problem: the caller then reads the whole text. */
-function readPieces(
-  text: string,
-  chunks: readonly Chunk[],
-  comments: [number, number][],
-  cache: YamlPieceCache,
-): YamlReading | null {
-  const entries: PolicyEntry[] = [];
-  let load: LoadBehaviour = { kind: 'loads' };
-  for (const chunk of chunks) {
-    if (chunk.kind === 'fast') {
-      const fast = fastEntry(chunk.line);
-      if (fast.failure && load.kind === 'loads') load = fast.failure;
-      entries.push(fast.entry);
-      continue;
-    }
-    const piece = text.slice(chunk.start, chunk.end);
-    const doc = cache.get(piece);
-    if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return null;
-    const reader = new YamlNodeReader(piece, chunk.start, doc);
-    entries.push(...reader.entriesOf(doc.contents));
-    if (load.kind === 'loads') load = readerLoad(reader);
-  }
-  return { entries, problems: [], load, comments };
 }
 
 function readWhole(text: string): YamlReading {
@@ -148,58 +102,6 @@ function topLevelValue(reader: YamlNodeReader, contents: unknown): PyValue | nul
 function spanOfNode(node: unknown): Span | null {
   const range = (node as { range?: [number, number, number] } | null)?.range;
   return range ? { start: range[0], end: range[1] } : null;
-}
-
-function readerLoad(reader: YamlNodeReader): LoadBehaviour {
-  if (reader.failure) {
-    const { exception, message, span } = reader.failure;
-    return { kind: 'raises', exception: exception === 'KeyError' ? 'KeyError' : 'ValueError', message, span };
-  }
-  if (reader.unpredictable) return { kind: 'unpredictable', ...reader.unpredictable };
-  return { kind: 'loads' };
-}
-
-function fastScalarValue(scalar: FastScalar): { value: PyValue; failure: LoadBehaviour | null } {
-  if (scalar.style !== 'plain') return { value: pyStr(scalar.decoded.text), failure: null };
-  const reading = readPlainScalar(scalar.decoded.text);
-  if (reading.ok) return { value: reading.value, failure: null };
-  return {
-    value: pyStr(scalar.decoded.text),
-    failure: { kind: 'raises', exception: 'ValueError', message: reading.message, span: scalar.span },
-  };
-}
-
-function fastEntry(line: FastLine): { entry: PolicyEntry; failure: LoadBehaviour | null } {
-  const key = fastScalarValue(line.key);
-  let value: RuleValue;
-  let failure = key.failure;
-  if (line.value === null) {
-    const at = { start: line.key.span.end + 1, end: line.key.span.end + 1 };
-    value = { kind: 'other', value: { t: 'none' }, span: at, source: '' };
-  } else {
-    const read = fastScalarValue(line.value);
-    failure ??= read.failure;
-    value =
-      read.value.t === 'str'
-        ? {
-            kind: 'string',
-            text: read.value.v,
-            toDoc: line.value.decoded.toDoc,
-            span: line.value.span,
-            style: line.value.style,
-            exact: line.value.decoded.exact,
-          }
-        : { kind: 'other', value: read.value, span: line.value.span, source: line.value.decoded.text };
-  }
-  const keyValue = key.value;
-  const entry: PolicyEntry = {
-    name: keyValue.t === 'str' ? keyValue.v : null,
-    key: keyValue,
-    keySpan: line.key.span,
-    value,
-    span: { start: line.key.span.start, end: Math.max(line.end, value.span.end) },
-  };
-  return { entry, failure };
 }
 
 /** `#` comments at the start of a line or after a blank, outside quoted scalars (for conversions). */

@@ -15,6 +15,7 @@ import {
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
 import { checkRulesDepth } from './referenceGraph';
+import type { ParsedRuleCache } from './ruleCache';
 import {
   CHECK_RULES_UNITS_PER_STEP,
   judgeDepth,
@@ -52,16 +53,17 @@ const EMPTY_RULE: ParsedRule = {
 };
 
 /** `Rules.load(data)`: `parse_file_contents`, then `parse_rule` of every (winning) value. */
-export function loadPolicyFile(document: PolicyDocument): LoadedFile {
+export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache): LoadedFile {
   let failure: LoadFailure | null = loadBehaviourFailure(document);
   const winners = winningIndexes(document.entries);
   const entries: ParsedEntry[] = document.entries.map((entry, index) => {
     const wins = winners.has(index);
-    const { parsed, error } = parseValue(entry);
+    const { parsed, error } = cache ? cache.parse(document.text, entry, parseValue) : parseValue(entry);
     // Only the winning value of a duplicated key is ever parsed by the library.
     if (wins && error && failure === null) failure = error;
     return { entry, parsed, wins };
   });
+  cache?.endReading();
   return { document, entries, failure };
 }
 

@@ -6,10 +6,12 @@ import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
 import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
 import type { PolicyEntry } from '../document/documentTypes';
 import { DefaultsParser, type EffectivePolicy, type PolicyOptions } from '../engine/effectivePolicy';
+import { ParsedRuleCache } from '../engine/ruleCache';
 import { Suggester } from '../text/similar';
 import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
+import { FeatureMemo } from './featureMemo';
 
 /** The settings of the `osPolicy.*` namespace that the core uses (the client passes them through). */
 export interface PolicySettings {
@@ -74,6 +76,8 @@ export interface PolicyAnalysis {
   readonly options: PolicyOptions;
   /** "Did you mean", remembered across versions. */
   readonly suggester: Suggester;
+  /** Answers computed from strings alone, remembered across versions. */
+  readonly memo: FeatureMemo;
   /** Winning entries by rule name. */
   readonly byName: ReadonlyMap<string, ParsedEntry>;
   /** The entry whose span (key start to value end) holds `offset`, if any. */
@@ -83,6 +87,8 @@ export interface PolicyAnalysis {
 /** Per-document state that survives edits: YAML pieces, parsed defaults. */
 export class DocumentCaches {
   readonly yaml = new YamlPieceCache();
+  readonly rules = new ParsedRuleCache();
+  readonly memo = new FeatureMemo();
   readonly defaults = new DefaultsParser();
   readonly suggester = new Suggester();
   /** The last namespace choice and what it was made from: names rarely change while typing. */
@@ -117,19 +123,23 @@ export function chooseNamespaces(
       reason: `from the setting osPolicy.service`,
     };
   } else {
-    // Content detection needs rule names: load them only for this, from the index (cheap after the first time).
-    if (builtIn && release) {
-      for (const namespace of known.keys()) {
-        if (known.get(namespace)!.size > 0) continue;
-        const found = builtIn.get(namespace, release);
-        if (found) known.set(namespace, new Set(found.rules.map((rule) => rule.name)));
+    // The path usually tells; content detection needs every namespace's rule names, which
+    // means reading every catalog file of the release: only then load them.
+    detection = detectNamespaces({ path: uri, ruleNames: [], known });
+    if (detection.by !== 'path') {
+      if (builtIn && release) {
+        for (const namespace of known.keys()) {
+          if (known.get(namespace)!.size > 0) continue;
+          const found = builtIn.get(namespace, release);
+          if (found) known.set(namespace, new Set(found.rules.map((rule) => rule.name)));
+        }
       }
+      detection = detectNamespaces({
+        path: uri,
+        ruleNames: entries.flatMap((e) => (e.name ? [e.name] : [])),
+        known,
+      });
     }
-    detection = detectNamespaces({
-      path: uri,
-      ruleNames: entries.flatMap((e) => (e.name ? [e.name] : [])),
-      known,
-    });
   }
   for (const namespace of detection.namespaces) {
     const custom = catalogs.custom.find((c) => c.namespace === namespace);
@@ -216,7 +226,7 @@ export interface AnalyzeInput {
 export function analyze(input: AnalyzeInput): PolicyAnalysis {
   const caches = input.caches ?? new DocumentCaches();
   const document = readPolicyDocument(input.text, caches.yaml);
-  const file = loadPolicyFile(document);
+  const file = loadPolicyFile(document, caches.rules);
   const choice = cachedChoice(input, document.entries, caches);
   const {
     list: registeredList,
@@ -252,6 +262,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     options,
     byName,
     suggester: caches.suggester,
+    memo: caches.memo,
     entryAt(offset: number): ParsedEntry | null {
       // Entries are in document order: binary search the last one starting at or before offset.
       let low = 0;

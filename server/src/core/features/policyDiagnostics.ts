@@ -1,9 +1,5 @@
-import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
-import { readKind } from '../engine/leafCache';
-import { percentFormat } from '../python/pyFormat';
-import { pyDict, pyStr } from '../python/pyValue';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
@@ -101,9 +97,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         tags: ['deprecated'],
       });
     }
-    if (
-      canonicalRuleString(parsed.enforced) === canonicalRuleString(parseEnforcedRule(registered.check_str))
-    ) {
+    if (canonicalRuleString(parsed.enforced) === analysis.memo.defaultCanonical(registered)) {
       diagnostics.push({
         span: entry.span,
         severity: 'hint',
@@ -162,7 +156,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
             message: `Kinds are case-sensitive: '${leaf.kind}:' is not '${lower}:' but a lookup of a credential named '${leaf.kind}' (almost always false).`,
           });
         } else {
-          const reading = readKind(leaf.kind);
+          const reading = analysis.memo.kind(leaf.kind);
           if (reading.kind === 'raises') {
             diagnostics.push({
               span: leaf.kindSpan,
@@ -174,8 +168,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         }
       }
       if (leaf.kindClass === 'rule') return;
-      const keys = [...leaf.match.matchAll(/%\(([^)]*)\)/g)].map((m) => m[1]);
-      const probe = percentFormat(leaf.match, pyDict(keys.map((key) => [key, pyStr('x')])));
+      const { keys, probe } = analysis.memo.format(leaf.match);
       if (!probe.ok && probe.exception !== 'KeyError') {
         diagnostics.push({
           span: leaf.matchSpan,

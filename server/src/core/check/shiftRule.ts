@@ -1,0 +1,69 @@
+import type { CheckNode, CheckToken, EnforcedRule, ParsedRule, Span } from './checkTypes';
+
+/**
+ * A parsed rule moved by `delta` document offsets: the same check string at a new place after
+ * an edit above it. Nodes shared between the enforced tree, the editor's tree and the tokens
+ * stay shared in the copy.
+ */
+export function shiftParsedRule(parsed: ParsedRule, delta: number): ParsedRule {
+  if (delta === 0) return parsed;
+  const copies = new Map<CheckNode, CheckNode>();
+  const node = (original: CheckNode): CheckNode => {
+    let copy = copies.get(original);
+    if (!copy) {
+      copy = shiftNode(original, delta, node);
+      copies.set(original, copy);
+    }
+    return copy;
+  };
+  return {
+    enforced: shiftEnforced(parsed.enforced, delta, node),
+    display: parsed.display ? node(parsed.display) : null,
+    tokens: parsed.tokens.map((token) => shiftToken(token, delta, node)),
+    problems: parsed.problems.map((problem) => ({ ...problem, span: shift(problem.span, delta) })),
+    failed: parsed.failed,
+    deepestChain: parsed.deepestChain,
+  };
+}
+
+function shift(span: Span, delta: number): Span {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+function shiftEnforced(rule: EnforcedRule, delta: number, node: (n: CheckNode) => CheckNode): EnforcedRule {
+  return rule.type === 'tree'
+    ? { type: 'tree', tree: node(rule.tree) }
+    : { type: 'plain-string', value: rule.value, span: shift(rule.span, delta) };
+}
+
+function shiftToken(token: CheckToken, delta: number, node: (n: CheckNode) => CheckNode): CheckToken {
+  const span = shift(token.span, delta);
+  return token.check
+    ? { type: token.type, span, text: token.text, check: node(token.check) }
+    : { type: token.type, span, text: token.text };
+}
+
+function shiftNode(original: CheckNode, delta: number, node: (n: CheckNode) => CheckNode): CheckNode {
+  const span = shift(original.span, delta);
+  switch (original.type) {
+    case 'always':
+      return { type: 'always', span };
+    case 'never':
+      return { ...original, span };
+    case 'check':
+      return {
+        type: 'check',
+        span,
+        kind: original.kind,
+        match: original.match,
+        kindClass: original.kindClass,
+        kindSpan: shift(original.kindSpan, delta),
+        matchSpan: shift(original.matchSpan, delta),
+      };
+    case 'not':
+      return { type: 'not', span, operand: node(original.operand) };
+    case 'and':
+    case 'or':
+      return { type: original.type, span, operands: original.operands.map(node) };
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * A map for caches kept across the versions of a document: what the last reading did not use
+ * is forgotten at its end. One lookup per use (a pair of current/previous maps needs up to
+ * three), which counts when a 10,000-rule file is read again after every keystroke.
+ */
+export class GenerationMap<V> {
+  private readonly map = new Map<string, { value: V; used: number }>();
+  private generation = 0;
+  private usedNow = 0;
+
+  get(key: string): V | undefined {
+    const found = this.map.get(key);
+    if (!found) return undefined;
+    if (found.used !== this.generation) {
+      found.used = this.generation;
+      this.usedNow++;
+    }
+    return found.value;
+  }
+
+  set(key: string, value: V): void {
+    const found = this.map.get(key);
+    if (found) {
+      if (found.used !== this.generation) this.usedNow++;
+      found.value = value;
+      found.used = this.generation;
+    } else {
+      this.map.set(key, { value, used: this.generation });
+      this.usedNow++;
+    }
+  }
+
+  /** Ends a reading: drops the entries it did not use once they are a good part of the map. */
+  endReading(): void {
+    if (this.map.size > 2 * this.usedNow + 64) {
+      for (const [key, entry] of this.map) if (entry.used !== this.generation) this.map.delete(key);
+    }
+    this.generation++;
+    this.usedNow = 0;
+  }
+}

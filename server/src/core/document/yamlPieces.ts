@@ -1,0 +1,157 @@
+import { isMap, parseAllDocuments } from 'yaml';
+import { pyStr, type PyValue } from '../python/pyValue';
+import type { LoadBehaviour, PolicyEntry, RuleValue } from './documentTypes';
+import { GenerationMap } from './generations';
+import { readPlainScalar } from './pyyamlScalars';
+import { shiftEntry, shiftLoad } from './shiftEntry';
+import { outsidePieces, pieceNeedsWholeDocument, type Chunk } from './yamlChunks';
+import { readFastLine, type FastLine, type FastScalar } from './yamlFastLine';
+import { YamlNodeReader } from './yamlNodes';
+
+export const PARSE_OPTIONS = {
+  schema: 'failsafe',
+  uniqueKeys: false,
+  strict: false,
+  stringKeys: false,
+} as const;
+
+/** What one top-level piece of a YAML file holds, at the offset it was read at. */
+interface PieceReading {
+  readonly start: number;
+  /** Null when the piece needs the whole-document reading (an error, an alias...). */
+  readonly entries: readonly PolicyEntry[] | null;
+  readonly load: LoadBehaviour;
+  /** Read by the YAML library: comment lines inside it may be part of a string. */
+  readonly complex: boolean;
+}
+
+/**
+ * Readings of pieces keyed by their text, kept across the versions of one document: a piece
+ * whose text did not change is not read again, only moved when an edit above it shifted it.
+ * A piece not seen in the last reading is forgotten.
+ */
+export class YamlPieceCache {
+  private readonly pieces = new GenerationMap<PieceReading>();
+
+  read(text: string, chunk: Chunk): PieceReading {
+    const piece = text.slice(chunk.start, chunk.end);
+    const cached = this.pieces.get(piece);
+    if (cached && cached.start === chunk.start) return cached;
+    const reading = cached ? shiftReading(cached, chunk.start - cached.start) : readPiece(text, piece, chunk);
+    this.pieces.set(piece, reading);
+    return reading;
+  }
+
+  /** Forget pieces not used since the previous reading. */
+  endReading(): void {
+    this.pieces.endReading();
+  }
+}
+
+function shiftReading(reading: PieceReading, delta: number): PieceReading {
+  return {
+    start: reading.start + delta,
+    entries: reading.entries?.map((entry) => shiftEntry(entry, delta)) ?? null,
+    load: shiftLoad(reading.load, delta),
+    complex: reading.complex,
+  };
+}
+
+const LOADS: LoadBehaviour = { kind: 'loads' };
+
+function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
+  const line = chunk.singleLine ? readFastLine(text, chunk.start, chunk.end) : null;
+  if (line) {
+    const fast = fastEntry(line);
+    return { start: chunk.start, entries: [fast.entry], load: fast.failure ?? LOADS, complex: false };
+  }
+  const whole = { start: chunk.start, entries: null, load: LOADS, complex: true };
+  if (pieceNeedsWholeDocument(piece)) return whole;
+  const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0];
+  if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
+  const reader = new YamlNodeReader(piece, chunk.start, doc);
+  return {
+    start: chunk.start,
+    entries: reader.entriesOf(doc.contents),
+    load: readerLoad(reader),
+    complex: true,
+  };
+}
+
+export interface PiecesReading {
+  readonly entries: PolicyEntry[];
+  readonly load: LoadBehaviour;
+  readonly comments: [number, number][];
+}
+
+/** Null when a piece has a problem: the caller then reads the whole text. */
+export function readPieces(
+  text: string,
+  chunks: readonly Chunk[],
+  comments: [number, number][],
+  cache: YamlPieceCache,
+): PiecesReading | null {
+  const entries: PolicyEntry[] = [];
+  const complex: Chunk[] = [];
+  let load: LoadBehaviour = LOADS;
+  for (const chunk of chunks) {
+    const reading = cache.read(text, chunk);
+    if (reading.entries === null) return null;
+    if (reading.complex) complex.push(chunk);
+    for (const entry of reading.entries) entries.push(entry);
+    if (load.kind === 'loads') load = reading.load;
+  }
+  return { entries, load, comments: outsidePieces(comments, complex) };
+}
+
+export function readerLoad(reader: YamlNodeReader): LoadBehaviour {
+  if (reader.failure) {
+    const { exception, message, span } = reader.failure;
+    return { kind: 'raises', exception: exception === 'KeyError' ? 'KeyError' : 'ValueError', message, span };
+  }
+  if (reader.unpredictable) return { kind: 'unpredictable', ...reader.unpredictable };
+  return LOADS;
+}
+
+function fastScalarValue(scalar: FastScalar): { value: PyValue; failure: LoadBehaviour | null } {
+  if (scalar.style !== 'plain') return { value: pyStr(scalar.decoded.text), failure: null };
+  const reading = readPlainScalar(scalar.decoded.text);
+  if (reading.ok) return { value: reading.value, failure: null };
+  return {
+    value: pyStr(scalar.decoded.text),
+    failure: { kind: 'raises', exception: 'ValueError', message: reading.message, span: scalar.span },
+  };
+}
+
+function fastEntry(line: FastLine): { entry: PolicyEntry; failure: LoadBehaviour | null } {
+  const key = fastScalarValue(line.key);
+  let value: RuleValue;
+  let failure = key.failure;
+  if (line.value === null) {
+    const at = { start: line.key.span.end + 1, end: line.key.span.end + 1 };
+    value = { kind: 'other', value: { t: 'none' }, span: at, source: '' };
+  } else {
+    const read = fastScalarValue(line.value);
+    failure ??= read.failure;
+    value =
+      read.value.t === 'str'
+        ? {
+            kind: 'string',
+            text: read.value.v,
+            toDoc: line.value.decoded.toDoc,
+            span: line.value.span,
+            style: line.value.style,
+            exact: line.value.decoded.exact,
+          }
+        : { kind: 'other', value: read.value, span: line.value.span, source: line.value.decoded.text };
+  }
+  const keyValue = key.value;
+  const entry: PolicyEntry = {
+    name: keyValue.t === 'str' ? keyValue.v : null,
+    key: keyValue,
+    keySpan: line.key.span,
+    value,
+    span: { start: line.key.span.start, end: Math.max(line.end, value.span.end) },
+  };
+  return { entry, failure };
+}

@@ -1,0 +1,52 @@
+import { parseEnforcedRule } from '../check/checkParser';
+import { canonicalRuleString } from '../check/checkPrint';
+import type { RegisteredRule } from '../catalog/catalogTypes';
+import { readKind, type KindReading } from '../engine/leafCache';
+import { percentFormat, type FormatResult } from '../python/pyFormat';
+import { pyDict, pyStr } from '../python/pyValue';
+
+/** Above this many remembered answers a map starts again: a bound on memory, not a cache policy. */
+const LIMIT = 20_000;
+
+/**
+ * Answers the features compute from a string alone, remembered across the versions of a
+ * document: re-diagnosing after an edit then costs a lookup per check, not a parse of the
+ * registered default, a `literal_eval` of the kind and a `%` format per check.
+ */
+export class FeatureMemo {
+  private readonly defaults = new WeakMap<RegisteredRule, string>();
+  private readonly kinds = new Map<string, KindReading>();
+  private readonly formats = new Map<string, { keys: string[]; probe: FormatResult }>();
+
+  /** The canonical form of a registered default, as `oslopolicy-list-redundant` compares it. */
+  defaultCanonical(rule: RegisteredRule): string {
+    let found = this.defaults.get(rule);
+    if (found === undefined) {
+      found = canonicalRuleString(parseEnforcedRule(rule.check_str));
+      this.defaults.set(rule, found);
+    }
+    return found;
+  }
+
+  kind(kind: string): KindReading {
+    return remember(this.kinds, kind, readKind);
+  }
+
+  /** The `%(key)s` keys of a match and what formatting it with every key present does. */
+  format(match: string): { keys: string[]; probe: FormatResult } {
+    return remember(this.formats, match, (text) => {
+      const keys = [...text.matchAll(/%\(([^)]*)\)/g)].map((m) => m[1]);
+      return { keys, probe: percentFormat(text, pyDict(keys.map((key) => [key, pyStr('x')]))) };
+    });
+  }
+}
+
+function remember<T>(map: Map<string, T>, key: string, compute: (key: string) => T): T {
+  let found = map.get(key);
+  if (found === undefined) {
+    if (map.size >= LIMIT) map.clear();
+    found = compute(key);
+    map.set(key, found);
+  }
+  return found;
+}

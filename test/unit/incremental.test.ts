@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatRuleSample } from '../../server/src/core/catalog/sampleFormat';
+import {
+  analyze,
+  DEFAULT_SETTINGS,
+  DocumentCaches,
+  type PolicyAnalysis,
+} from '../../server/src/core/features/analysis';
+import { policyDiagnostics } from '../../server/src/core/features/policyDiagnostics';
+import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
+import { bigPolicyFile } from '../bench/bigPolicy';
+import { repoRoot } from '../support/paths';
+import { Random } from '../support/random';
+
+const builtIn = openBuiltInCatalog();
+const settings = { ...DEFAULT_SETTINGS, release: 'epoxy' };
+
+function analyse(uri: string, text: string, version: number, caches?: DocumentCaches): PolicyAnalysis {
+  return analyze({ uri, version, text, settings, catalogs: { builtIn, custom: [] }, caches });
+}
+
+/** Everything a feature can read of an analysis, offset maps written out index by index. */
+function observable(analysis: PolicyAnalysis): string {
+  const file = analysis.file;
+  return JSON.stringify(
+    {
+      entries: file.entries,
+      failure: file.failure,
+      problems: file.document.problems,
+      load: file.document.load,
+      comments: file.document.comments,
+      diagnostics: policyDiagnostics(analysis),
+    },
+    (key, value: unknown) => {
+      if (key === 'toDoc' && typeof value === 'function') {
+        const toDoc = value as (index: number) => number;
+        return Array.from({ length: 40 }, (_, index) => toDoc(index));
+      }
+      return typeof value === 'bigint' ? `${value}n` : value;
+    },
+  );
+}
+
+/** A random small edit: a character typed or deleted, a line added or removed, a rule copied. */
+function edit(text: string, random: Random): string {
+  const at = random.int(0, text.length);
+  switch (random.int(0, 5)) {
+    case 0:
+      return (
+        text.slice(0, at) + random.pick(['x', ' ', ':', '"', "'", '(', ')', '#', '\n', '  ']) + text.slice(at)
+      );
+    case 1:
+      return text.slice(0, at) + text.slice(at + 1);
+    case 2:
+      return text.slice(0, at) + '\n"added:rule": "role:admin or rule:r1"\n' + text.slice(at);
+    case 3: {
+      const lines = text.split('\n');
+      lines.splice(random.int(0, lines.length - 1), 1);
+      return lines.join('\n');
+    }
+    case 4: {
+      const lines = text.split('\n');
+      const line = random.int(0, lines.length - 1);
+      lines.splice(random.int(0, lines.length), 0, lines[line]);
+      return lines.join('\n');
+    }
+    default:
+      return text.slice(0, at) + 'role:member and ' + text.slice(at);
+  }
+}
+
+const fixtures = ['glance/policy.yaml', 'ironic/policy.yaml', 'broken/policy.yaml', 'nova/policy.json'];
+
+describe('incremental analysis across edits', () => {
+  const documents: [string, string, string][] = [
+    ...fixtures.map((name): [string, string, string] => [
+      name,
+      `file:///etc/${name}`,
+      readFileSync(join(repoRoot(), 'test', 'fixtures', 'workspace', name), 'utf8'),
+    ]),
+    ['a generated file', 'file:///tmp/generated/policy.yaml', bigPolicyFile(new Random(3), 120)],
+    [
+      'neutron defaults written out',
+      'file:///etc/neutron/policy.yaml',
+      builtIn!
+        .get('neutron', 'epoxy')!
+        .rules.slice(0, 60)
+        .map((rule) => formatRuleSample(rule, false))
+        .join(''),
+    ],
+  ];
+  for (const [name, uri, original] of documents) {
+    it(`after each of many random edits of ${name}, the cached analysis equals a fresh one`, function () {
+      this.timeout(30_000);
+      const random = new Random(name.length * 7919);
+      const caches = new DocumentCaches();
+      let text = original;
+      for (let version = 1; version <= 30; version++) {
+        const incremental = analyse(uri, text, version, caches);
+        const fresh = analyse(uri, text, version);
+        assert.equal(observable(incremental), observable(fresh), `version ${version} of ${name}`);
+        // Go back to the original now and then, so shifted readings are shifted again.
+        text = version % 9 === 0 ? original : edit(text, random);
+      }
+    });
+  }
+});
