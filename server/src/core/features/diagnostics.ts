@@ -33,8 +33,50 @@ export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): Poli
       message: `oslo.policy cannot load this file (${file.failure.exception}: ${file.failure.message}): every request the service checks fails.`,
     });
   }
+  diagnostics.push(...policyLoadFailure(file, policy, diagnostics));
   diagnostics.push(...duplicateKeys(file), ...undefinedReferences(file, policy), ...cycles(file, policy));
   return diagnostics;
+}
+
+/**
+ * A failure of `load_rules()` beyond reading this file: `str(check)` of a rule nested past
+ * Python's recursion limit, or `check_rules` walking a chain of references too deep. Without
+ * this a 10,000-deep rule looked clean while the service raised on every request.
+ */
+function policyLoadFailure(
+  file: LoadedFile,
+  policy: EffectivePolicy,
+  earlier: readonly PolicyDiagnostic[],
+): PolicyDiagnostic[] {
+  const failure = policy.loadFailure;
+  if (!failure || file.failure) return [];
+  const at = failure.at;
+  // Another layer's rule: reported in that file.
+  if (
+    at &&
+    !file.entries.some(({ entry }) => entry.value.span.start === at.start && entry.value.span.end === at.end)
+  )
+    return [];
+  if (hasErrorAt(earlier, at)) return [];
+  const span = at ?? { start: 0, end: 0 };
+  if (failure.kind === 'raises') {
+    return [
+      {
+        span,
+        severity: 'error',
+        code: 'load-failure',
+        message: `oslo.policy cannot load this policy (${failure.exception}: ${failure.message}): every request the service checks fails.`,
+      },
+    ];
+  }
+  return [
+    {
+      span,
+      severity: 'warning',
+      code: 'load-failure',
+      message: `Whether oslo.policy can load this policy depends on the service: ${failure.reason}.`,
+    },
+  ];
 }
 
 function hasErrorAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
@@ -97,25 +139,44 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
   const keySpans = new Map<string, Span>();
   for (const { entry, wins } of file.entries)
     if (wins && entry.name !== null) keySpans.set(entry.name, entry.keySpan);
+  // A cycle through thousands of rules must not yield thousands of messages each naming all of
+  // them (quadratic memory): name the first few, relate the first few, once per component.
+  const members = new Map<string[], Set<string>>();
+  const described = new Map<string[], { path: string; related: { span: Span; message: string }[] }>();
   for (const { entry, parsed, wins } of file.entries) {
     if (!wins || entry.name === null) continue;
     const component = componentOf.get(entry.name);
     if (!component || policy.rules.get(entry.name)?.origin.kind !== 'file') continue;
-    for (const reference of ruleReferences(parsed.display)) {
-      if (!component.includes(reference.match)) continue;
+    let inComponent = members.get(component);
+    if (!inComponent) members.set(component, (inComponent = new Set(component)));
+    let description = described.get(component);
+    if (!description) {
+      const shown = component.slice(0, CYCLE_NAMES_SHOWN);
+      const path =
+        component.length > CYCLE_NAMES_SHOWN
+          ? `${shown.join(' → ')} → … (${component.length - CYCLE_NAMES_SHOWN} more) → ${component[0]}`
+          : [...component, component[0]].join(' → ');
       const related = component
         .filter((name) => keySpans.has(name))
+        .slice(0, CYCLE_RELATED_SHOWN)
         .map((name) => ({ span: keySpans.get(name)!, message: `'${name}' is on the cycle` }));
+      described.set(component, (description = { path, related }));
+    }
+    for (const reference of ruleReferences(parsed.display)) {
+      if (!inComponent.has(reference.match)) continue;
       diagnostics.push({
         span: reference.span,
         severity: 'error',
         code: 'rule-cycle',
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
-          `(cycle: ${[...component, component[0]].join(' → ')}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
-        related,
+          `(cycle: ${description.path}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
+        related: description.related,
       });
     }
   }
   return diagnostics;
 }
+
+const CYCLE_NAMES_SHOWN = 12;
+const CYCLE_RELATED_SHOWN = 50;
