@@ -3,11 +3,15 @@ import { UsageError } from './args';
 import { catalogCommand, CATALOG_USAGE } from './catalogCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { evalCommand, EVAL_USAGE } from './evalCommand';
+import * as rewrite from './rewriteCommands';
 
 const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => void) => number> = {
   eval: evalCommand,
   check: checkCommand,
   catalog: catalogCommand,
+  convert: rewrite.convertCommand,
+  upgrade: rewrite.upgradeCommand,
+  redundant: rewrite.redundantCommand,
 };
 
 const USAGE = [
@@ -15,6 +19,9 @@ const USAGE = [
   `  ${EVAL_USAGE}`,
   `  ${CHECK_USAGE}`,
   `  ${CATALOG_USAGE}`,
+  `  ${rewrite.CONVERT_USAGE}`,
+  `  ${rewrite.UPGRADE_USAGE}`,
+  `  ${rewrite.REDUNDANT_USAGE}`,
   '  os-policy lsp --stdio',
 ].join('\n');
 
