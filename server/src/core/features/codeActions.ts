@@ -2,7 +2,8 @@ import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
-import { convertJsonToYaml } from './convertJson';
+import { convertJsonToYaml, yamlDoubleQuoted } from './convertJson';
+import type { PolicyEntry } from '../document/documentTypes';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
@@ -114,14 +115,13 @@ function keyText(analysis: PolicyAnalysis, keySpan: Span, name: string): string 
 
 function upgradeName(analysis: PolicyAnalysis, offset: number): PolicyCodeAction | null {
   const entry = analysis.entryAt(offset);
-  const name = entry?.entry.name;
-  if (!entry || !name) return null;
-  const replacement = analysis.renamed.get(name);
-  if (!replacement || analysis.byName.has(replacement.name)) return null;
+  if (!entry || !entry.entry.name) return null;
+  const edits = upgradeEdits(analysis, entry.entry, new Set(analysis.byName.keys()));
+  if (edits.length === 0) return null;
   return {
-    title: `Rename to '${replacement.name}'`,
+    title: `Rename to '${replacementNames(analysis, entry.entry.name).join("', '")}'`,
     kind: 'quickfix',
-    edits: [{ span: entry.entry.keySpan, newText: keyText(analysis, entry.entry.keySpan, replacement.name) }],
+    edits,
     diagnosticCodes: ['deprecated-name'],
     preferred: true,
   };
@@ -132,11 +132,58 @@ export function upgradeAllNames(analysis: PolicyAnalysis): TextEdit[] {
   const edits: TextEdit[] = [];
   const taken = new Set(analysis.byName.keys());
   for (const { entry, wins } of analysis.file.entries) {
-    if (!wins || !entry.name) continue;
-    const replacement = analysis.renamed.get(entry.name);
-    if (!replacement || analysis.registered.has(entry.name) || taken.has(replacement.name)) continue;
-    taken.add(replacement.name);
-    edits.push({ span: entry.keySpan, newText: keyText(analysis, entry.keySpan, replacement.name) });
+    if (!wins || !entry.name || analysis.registered.has(entry.name)) continue;
+    edits.push(...upgradeEdits(analysis, entry, taken));
+  }
+  return edits;
+}
+
+/**
+ * Every registered rule that deprecated `name`. One old name can be split into several new
+ * ones (Cinder's `group:group_types_manage` became create, update and delete): oslo.policy
+ * applies the old override to each, so renaming it to only one would change the others.
+ */
+function replacementNames(analysis: PolicyAnalysis, name: string): string[] {
+  const names: string[] = [];
+  for (const rule of analysis.registered.values())
+    if (rule.deprecated_rule?.name === name && rule.name !== name) names.push(rule.name);
+  return names;
+}
+
+/** The key renamed to the first free replacement, and the same rule added for the other ones. */
+function upgradeEdits(analysis: PolicyAnalysis, entry: PolicyEntry, taken: Set<string>): TextEdit[] {
+  if (!entry.name || !analysis.renamed.has(entry.name)) return [];
+  const names = replacementNames(analysis, entry.name).filter((name) => !taken.has(name));
+  if (names.length === 0) return [];
+  const text = analysis.file.document.text;
+  const value = entry.value;
+  const json = analysis.file.document.format === 'json';
+  const valueText =
+    value.kind === 'string'
+      ? json
+        ? JSON.stringify(value.text)
+        : yamlDoubleQuoted(value.text)
+      : text.slice(value.span.start, value.span.end);
+  // A multi-line list cannot be repeated on one line safely: leave such an entry as it is.
+  if (names.length > 1 && value.kind !== 'string' && valueText.includes('\n')) return [];
+  for (const name of names) taken.add(name);
+  const edits: TextEdit[] = [{ span: entry.keySpan, newText: keyText(analysis, entry.keySpan, names[0]) }];
+  if (names.length > 1) {
+    const extra = names
+      .slice(1)
+      .map((name) =>
+        json
+          ? `,\n    ${JSON.stringify(name)}: ${valueText}`
+          : `\n${keyText(analysis, entry.keySpan, name)}: ${valueText}`,
+      )
+      .join('');
+    // After the value, or (YAML) after the rest of its line, so a trailing comment stays with it.
+    let at = value.span.end;
+    if (!json) {
+      const lineEnd = text.indexOf('\n', at);
+      at = lineEnd < 0 ? text.length : lineEnd;
+    }
+    edits.push({ span: { start: at, end: at }, newText: extra });
   }
   return edits;
 }
