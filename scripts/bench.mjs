@@ -8,8 +8,11 @@ ensureNpmDependencies();
 ensureOracle();
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 const benchDir = join(root, 'out', 'test', 'bench');
+// `node scripts/bench.mjs hostile` runs only hostileBench, and so on.
+const only = process.argv.slice(2);
 for (const name of readdirSync(benchDir)
   .filter((file) => file.endsWith('Bench.js'))
+  .filter((file) => only.length === 0 || only.some((prefix) => file.startsWith(prefix)))
   .sort()) {
   process.stdout.write(`\n== ${name.replace(/\.js$/, '')} ==\n`);
   execFileSync(process.execPath, ['--expose-gc', join(benchDir, name)], { cwd: root, stdio: 'inherit' });

@@ -16,4 +16,7 @@ export const tiers = [
   { name: 'unit', run: mocha('unit') },
   { name: 'lsp', run: mocha('lsp', ['--timeout', '120000']) },
   { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
+  { name: 'cli', needsServices: true, run: mocha('cli', ['--timeout', '120000']) },
+  { name: 'robustness', run: mocha('robustness', ['--timeout', '300000']) },
+  { name: 'fuzz', needsServices: true, run: mocha('fuzz', ['--timeout', '600000']) },
 ];

@@ -28,10 +28,11 @@ export class YamlPieceCache {
   private current = new Map<string, Document>();
   private previous = new Map<string, Document>();
 
-  get(text: string): Document {
+  /** Undefined when the piece holds no document at all (a lone BOM): the caller reads the whole text. */
+  get(text: string): Document | undefined {
     let doc = this.current.get(text) ?? this.previous.get(text);
     if (!doc) doc = parseAllDocuments(text, PARSE_OPTIONS)[0];
-    this.current.set(text, doc);
+    if (doc) this.current.set(text, doc);
     return doc;
   }
 
@@ -77,7 +78,7 @@ function readPieces(
     }
     const piece = text.slice(chunk.start, chunk.end);
     const doc = cache.get(piece);
-    if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return null;
+    if (!doc || doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return null;
     const reader = new YamlNodeReader(piece, chunk.start, doc);
     entries.push(...reader.entriesOf(doc.contents));
     if (load.kind === 'loads') load = readerLoad(reader);
@@ -92,7 +93,9 @@ function readWhole(text: string): YamlReading {
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     for (const error of doc.errors) {
-      const span = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+      // The yaml package may point one past the end of a truncated text: keep spans inside it.
+      const start = Math.min(error.pos[0], text.length);
+      const span = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
       const message = error.message.split('\n')[0];
       problems.push({
         span,

@@ -7,6 +7,7 @@ import type { PolicyEntry } from '../document/documentTypes';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
+import { ruleReferences } from './ruleGraph';
 
 export interface TextEdit {
   readonly span: Span;
@@ -153,8 +154,19 @@ function replacementNames(analysis: PolicyAnalysis, name: string): string[] {
 /** The key renamed to the first free replacement, and the same rule added for the other ones. */
 function upgradeEdits(analysis: PolicyAnalysis, entry: PolicyEntry, taken: Set<string>): TextEdit[] {
   if (!entry.name || !analysis.renamed.has(entry.name)) return [];
+  // Renaming would change meaning when the old name is defined twice (the earlier one would
+  // then win) or when rules refer to it: leave those for the user (duplicate-key says why).
+  const oldName = entry.name;
+  if (analysis.file.entries.some((e) => e.entry.name === oldName && e.entry !== entry)) return [];
+  if (
+    analysis.file.entries.some((e) => ruleReferences(e.parsed.display).some((ref) => ref.match === oldName))
+  )
+    return [];
   const names = replacementNames(analysis, entry.name).filter((name) => !taken.has(name));
   if (names.length === 0) return [];
+  // A value referring to one of its own new names would become a cycle once renamed.
+  const parsed = analysis.file.entries.find((e) => e.entry === entry)?.parsed;
+  if (parsed && ruleReferences(parsed.display).some((ref) => names.includes(ref.match))) return [];
   const text = analysis.file.document.text;
   const value = entry.value;
   const json = analysis.file.document.format === 'json';

@@ -140,7 +140,7 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
   for (const { entry, wins } of file.entries)
     if (wins && entry.name !== null) keySpans.set(entry.name, entry.keySpan);
   // A cycle through thousands of rules must not yield thousands of messages each naming all of
-  // them (quadratic memory): name the first few, relate the first few, once per component.
+  // them (quadratic memory): name the first few, relate each reference to the next rule only.
   const members = new Map<string[], Set<string>>();
   const described = new Map<string[], { path: string; related: { span: Span; message: string }[] }>();
   for (const { entry, parsed, wins } of file.entries) {
@@ -158,12 +158,17 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
           : [...component, component[0]].join(' → ');
       const related = component
         .filter((name) => keySpans.has(name))
-        .slice(0, CYCLE_RELATED_SHOWN)
         .map((name) => ({ span: keySpans.get(name)!, message: `'${name}' is on the cycle` }));
       described.set(component, (description = { path, related }));
     }
     for (const reference of ruleReferences(parsed.display)) {
       if (!inComponent.has(reference.match)) continue;
+      // A long cycle relates each reference to its next rule only (the edge), not to every rule.
+      const next = keySpans.get(reference.match);
+      const related =
+        component.length <= CYCLE_NAMES_SHOWN || !next
+          ? description.related
+          : [{ span: next, message: `'${reference.match}' is next on the cycle` }];
       diagnostics.push({
         span: reference.span,
         severity: 'error',
@@ -171,7 +176,7 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
           `(cycle: ${description.path}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
-        related: description.related,
+        related,
       });
     }
   }
@@ -179,4 +184,3 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
 }
 
 const CYCLE_NAMES_SHOWN = 12;
-const CYCLE_RELATED_SHOWN = 50;
