@@ -151,12 +151,10 @@ export const jsonDocument: fc.Arbitrary<string> = fc
 
 /** Clean documents (no noise) whose quick fixes the oracle can compare: cinder names, YAML or JSON. */
 export const cleanDocument: fc.Arbitrary<{ text: string; format: 'yaml' | 'json' }> = fc.oneof(
-  fc
-    .array(fc.tuple(yamlKey, yamlValue), { minLength: 1, maxLength: 6 })
-    .map((entries) => ({
-      text: `${entries.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`,
-      format: 'yaml' as const,
-    })),
+  fc.array(fc.tuple(yamlKey, yamlValue), { minLength: 1, maxLength: 6 }).map((entries) => ({
+    text: `${entries.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`,
+    format: 'yaml' as const,
+  })),
   fc
     .array(fc.tuple(fc.constantFrom(...NAMES), checkString), { minLength: 1, maxLength: 6 })
     .map((entries) => ({
