@@ -9,16 +9,7 @@ exports.activate = () => {
   setTimeout(() => {
     require(suite)
       .run(result)
-      .catch((error) =>
-        writeFileSync(
-          result,
-          JSON.stringify({
-            passed: 0,
-            failed: 1,
-            tests: [{ title: 'suite', state: 'failed', error: String(error && error.stack) }],
-          }),
-        ),
-      );
+      .catch((error) => writeFileSync(result, JSON.stringify({ passed: 0, failed: 1, tests: [{ title: 'suite', state: 'failed', error: String(error && error.stack) }] })));
   }, 1000);
 };
 exports.deactivate = () => undefined;
