@@ -20,4 +20,7 @@ export const tiers = [
   // The packaged .vsix in code-server + headless Chromium (installed once, ~/.cache/os-policy).
   { name: 'vscode', run: async () => (await import('../test/vscode/run.mjs')).vscodeTier() },
   { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
+  { name: 'cli', needsServices: true, run: mocha('cli', ['--timeout', '120000']) },
+  { name: 'robustness', run: mocha('robustness', ['--timeout', '300000']) },
+  { name: 'fuzz', needsServices: true, run: mocha('fuzz', ['--timeout', '600000']) },
 ];

@@ -1,31 +1,57 @@
-import { loadEffectivePolicy } from '../core/engine/loadPolicy';
-import { fileDiagnostics } from '../core/features/diagnostics';
-import { LineIndex } from '../core/text/lineIndex';
-import { openBuiltInCatalog } from '../node/catalogFiles';
-import { parseArgs, UsageError } from './args';
-import { POLICY_FLAGS, policyOptions, readPolicyFile, registeredRules } from './policyInputs';
+import type { DiagnosticSeverity } from '../core/features/diagnosticTypes';
+import { expandPolicyPaths } from '../node/policyLayers';
+import { ANALYSIS_FLAGS, ANALYSIS_USAGE, createAnalyser } from './analyzeFiles';
+import { parseArgs, single, UsageError } from './args';
+import { jsonReport, sarifReport, textReport, type Reported } from './reportFormats';
 
-export const CHECK_USAGE = 'os-policy check FILE... [--namespace NS]... [--release R] [mode flags]';
+export const CHECK_USAGE = `os-policy check FILE|DIR... [--format text|json|sarif] [--severity LEVEL] [--fail-on LEVEL] ${ANALYSIS_USAGE}`;
 
-/** `os-policy check`: `file:line:col: severity: message [code]` per problem; exit 1 on errors. */
+const RANK: Record<DiagnosticSeverity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+
+export const CLI_VERSION = '0.1.0';
+
+function level(value: string | undefined, fallback: DiagnosticSeverity, flag: string): DiagnosticSeverity {
+  if (value === undefined) return fallback;
+  if (value in RANK) return value as DiagnosticSeverity;
+  throw new UsageError(`--${flag} must be error, warning, information or hint (not '${value}')`);
+}
+
+/**
+ * `os-policy check`: every diagnostic of the language server (the same analysis, one code
+ * path), for each file and each policy file under each folder, policy.d layered as oslo.policy
+ * does. Exit status: 0 when nothing at or above `--fail-on` (default error) is reported, 1 when
+ * something is, 2 on usage errors (a bad flag, a path that does not exist).
+ */
 export function checkCommand(argv: readonly string[], out: (line: string) => void): number {
-  const args = parseArgs(argv, POLICY_FLAGS);
+  const args = parseArgs(argv, {
+    ...ANALYSIS_FLAGS,
+    format: { takesValue: true },
+    severity: { takesValue: true },
+    'fail-on': { takesValue: true },
+  });
   if (args.positionals.length === 0) throw new UsageError(CHECK_USAGE);
-  const registered = registeredRules(args, openBuiltInCatalog());
-  const options = policyOptions(args, openBuiltInCatalog());
-  let errors = 0;
-  for (const path of args.positionals) {
-    const file = readPolicyFile(path);
-    const policy = loadEffectivePolicy({ files: [file.loaded], registered, options });
-    const lines = new LineIndex(file.loaded.document.text);
-    const diagnostics = fileDiagnostics(file.loaded, policy).sort((a, b) => a.span.start - b.span.start);
-    for (const diagnostic of diagnostics) {
-      const { line, character } = lines.position(diagnostic.span.start);
-      if (diagnostic.severity === 'error') errors++;
-      out(
-        `${path}:${line + 1}:${character + 1}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.code}]`,
-      );
-    }
-  }
-  return errors > 0 ? 1 : 0;
+  const format = single(args, 'format') ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format))
+    throw new UsageError(`--format must be text, json or sarif (not '${format}')`);
+  const threshold = level(single(args, 'severity'), 'hint', 'severity');
+  const failOn = level(single(args, 'fail-on'), 'error', 'fail-on');
+  const { files, missing } = expandPolicyPaths(args.positionals);
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
+  if (files.length === 0)
+    throw new UsageError(`no policy files (.yaml, .yml, .json) in ${args.positionals.join(', ')}`);
+  const analyser = createAnalyser(args);
+  const counts: Record<DiagnosticSeverity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  const reported: Reported[] = files.map((path) => {
+    const file = analyser.analyseFile(path);
+    const diagnostics = file.diagnostics.filter((d) => RANK[d.severity] >= RANK[threshold]);
+    for (const d of diagnostics) counts[d.severity]++;
+    return { file, diagnostics };
+  });
+  if (format === 'text') textReport(reported, out);
+  else if (format === 'json') out(jsonReport(reported, counts));
+  else out(sarifReport(reported, CLI_VERSION));
+  const failing = (Object.keys(counts) as DiagnosticSeverity[]).some(
+    (severity) => RANK[severity] >= RANK[failOn] && counts[severity] > 0,
+  );
+  return failing ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { evalCommand, EVAL_USAGE } from './evalCommand';
 import { matrixCommand, MATRIX_USAGE } from './matrixCommand';
 import { simulateCommand, SIMULATE_USAGE } from './simulateCommand';
+import * as rewrite from './rewriteCommands';
 
 const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => void) => number> = {
   eval: evalCommand,
@@ -12,6 +13,9 @@ const COMMANDS: Record<string, (argv: readonly string[], out: (line: string) => 
   catalog: catalogCommand,
   simulate: simulateCommand,
   matrix: matrixCommand,
+  convert: rewrite.convertCommand,
+  upgrade: rewrite.upgradeCommand,
+  redundant: rewrite.redundantCommand,
 };
 
 const USAGE = [
@@ -21,6 +25,9 @@ const USAGE = [
   `  ${CATALOG_USAGE}`,
   `  ${SIMULATE_USAGE}`,
   `  ${MATRIX_USAGE}`,
+  `  ${rewrite.CONVERT_USAGE}`,
+  `  ${rewrite.UPGRADE_USAGE}`,
+  `  ${rewrite.REDUNDANT_USAGE}`,
   '  os-policy lsp --stdio',
 ].join('\n');
 

@@ -133,10 +133,26 @@ function extend(target: Junction, operand: Built): Junction {
   return target;
 }
 
-/** Turns the mutable junctions into immutable nodes once parsing is done. */
-function freeze(node: Built): CheckNode {
-  if ('span' in node) return node;
-  const operands = node.operands.map(freeze);
-  const span = { start: node.start, end: node.end };
-  return node.type === 'and' ? { type: 'and', span, operands } : { type: 'or', span, operands };
+/**
+ * Turns the mutable junctions into immutable nodes once parsing is done. Iterative: a hostile
+ * `(a and (a and (...)))` 10,000 deep must not overflow the JavaScript stack.
+ */
+function freeze(root: Built): CheckNode {
+  if ('span' in root) return root;
+  const frozen = new Map<Junction, CheckNode>();
+  const pending: Junction[] = [root];
+  while (pending.length > 0) {
+    const node = pending[pending.length - 1];
+    const open = node.operands.filter((o): o is Junction => !('span' in o) && !frozen.has(o));
+    if (open.length > 0) {
+      pending.push(...open);
+      continue;
+    }
+    pending.pop();
+    if (frozen.has(node)) continue;
+    const operands = node.operands.map((o) => ('span' in o ? o : frozen.get(o)!));
+    const span = { start: node.start, end: node.end };
+    frozen.set(node, node.type === 'and' ? { type: 'and', span, operands } : { type: 'or', span, operands });
+  }
+  return frozen.get(root)!;
 }

@@ -11,6 +11,7 @@ import { readYaml, YamlPieceCache } from './yamlDocument';
  * file yields what could be read, its problems, and what loading it would do to the service.
  */
 export function readPolicyDocument(text: string, cache?: YamlPieceCache): PolicyDocument {
+  if (text.length > MAX_ANALYSED_LENGTH) return tooLargeDocument(text);
   const json = looksLikeJson(text) ? parseJsonLocated(text) : null;
   if (json?.ok) {
     const root = json.root;
@@ -49,6 +50,35 @@ export function readPolicyDocument(text: string, cache?: YamlPieceCache): Policy
     text: text.slice(start, end),
   }));
   return { text, format: 'yaml', entries: yaml.entries, problems, load: yaml.load, comments };
+}
+
+/**
+ * Files beyond this many characters (10 MiB; the largest real policy files are about 100 KB and
+ * a 100,000-rule file about 5 MB) are not analysed: reading them would take the editor's
+ * server for many seconds and hundreds of MB. They get one clear diagnostic instead.
+ */
+export const MAX_ANALYSED_LENGTH = 10 * 1024 * 1024;
+
+function tooLargeDocument(text: string): PolicyDocument {
+  const megabytes = (text.length / (1024 * 1024)).toFixed(1);
+  const span = { start: 0, end: Math.min(1, text.length) };
+  const reason = `the file is ${megabytes} MB, above the ${MAX_ANALYSED_LENGTH / (1024 * 1024)} MB this tool analyses`;
+  return {
+    text,
+    // Never 'json' here: that would offer to convert (rewrite) a file that was never read.
+    format: 'yaml',
+    entries: [],
+    problems: [
+      {
+        span,
+        severity: 'warning',
+        code: 'file-too-large',
+        message: `Not checked: ${reason}. No rule of it is analysed, completed or simulated; oslo.policy itself would still try to load it.`,
+      },
+    ],
+    load: { kind: 'unpredictable', reason, span },
+    comments: [],
+  };
 }
 
 /** JSON values start with one of these after JSON whitespace; anything else cannot be JSON. */

@@ -46,7 +46,9 @@ function readWhole(text: string): YamlReading {
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     for (const error of doc.errors) {
-      const span = { start: error.pos[0], end: Math.max(error.pos[1], error.pos[0]) };
+      // The yaml package may point one past the end of a truncated text: keep spans inside it.
+      const start = Math.min(error.pos[0], text.length);
+      const span = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
       const message = error.message.split('\n')[0];
       problems.push({
         span,

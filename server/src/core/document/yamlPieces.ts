@@ -1,4 +1,4 @@
-import { isMap, parseAllDocuments } from 'yaml';
+import { isMap, parseAllDocuments, type Document } from 'yaml';
 import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, RuleValue } from './documentTypes';
 import { GenerationMap } from './generations';
@@ -67,8 +67,9 @@ function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
   }
   const whole = { start: chunk.start, entries: null, load: LOADS, complex: true };
   if (pieceNeedsWholeDocument(piece)) return whole;
-  const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0];
-  if (doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
+  // No document at all (a lone BOM): the whole text is read instead.
+  const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0] as Document | undefined;
+  if (!doc || doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
   const reader = new YamlNodeReader(piece, chunk.start, doc);
   return {
     start: chunk.start,

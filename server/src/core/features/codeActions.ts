@@ -7,6 +7,7 @@ import { convertJsonToYaml } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
+import { ruleReferences } from './ruleGraph';
 
 export interface TextEdit {
   readonly span: Span;
@@ -143,6 +144,18 @@ function upgradeEdit(analysis: PolicyAnalysis, entry: ParsedEntry, taken: Set<st
   if (!name) return null;
   const targets = (analysis.replacements.get(name) ?? []).filter((rule) => !taken.has(rule.name));
   if (targets.length === 0) return null;
+  // Renaming would change the meaning when the old name is defined twice (the other definition
+  // would then be the one read), when rules refer to it (`rule:old` would fall back to the
+  // default rule), or when its value refers to one of its new names (a cycle once renamed):
+  // leave those to the user; the diagnostics say why.
+  const files = analysis.file.entries;
+  if (files.some((other) => other !== entry && other.entry.name === name)) return null;
+  if (
+    files.some((other) => ruleReferences(other.parsed.display).some((reference) => reference.match === name))
+  )
+    return null;
+  const newNames = new Set(targets.map((rule) => rule.name));
+  if (ruleReferences(entry.parsed.display).some((reference) => newNames.has(reference.match))) return null;
   for (const rule of targets) taken.add(rule.name);
   const text = analysis.file.document.text;
   const keySpan = entry.entry.keySpan;

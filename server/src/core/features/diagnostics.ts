@@ -33,8 +33,50 @@ export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): Poli
       message: `oslo.policy cannot load this file (${file.failure.exception}: ${file.failure.message}): every request the service checks fails.`,
     });
   }
+  diagnostics.push(...policyLoadFailure(file, policy, diagnostics));
   diagnostics.push(...duplicateKeys(file), ...undefinedReferences(file, policy), ...cycles(file, policy));
   return diagnostics;
+}
+
+/**
+ * A failure of `load_rules()` beyond reading this file: `str(check)` of a rule nested past
+ * Python's recursion limit, or `check_rules` walking a chain of references too deep. Without
+ * this a 10,000-deep rule looked clean while the service raised on every request.
+ */
+function policyLoadFailure(
+  file: LoadedFile,
+  policy: EffectivePolicy,
+  earlier: readonly PolicyDiagnostic[],
+): PolicyDiagnostic[] {
+  const failure = policy.loadFailure;
+  if (!failure || file.failure) return [];
+  const at = failure.at;
+  // Another layer's rule: reported in that file.
+  if (
+    at &&
+    !file.entries.some(({ entry }) => entry.value.span.start === at.start && entry.value.span.end === at.end)
+  )
+    return [];
+  if (hasErrorAt(earlier, at)) return [];
+  const span = at ?? { start: 0, end: 0 };
+  if (failure.kind === 'raises') {
+    return [
+      {
+        span,
+        severity: 'error',
+        code: 'load-failure',
+        message: `oslo.policy cannot load this policy (${failure.exception}: ${failure.message}): every request the service checks fails.`,
+      },
+    ];
+  }
+  return [
+    {
+      span,
+      severity: 'warning',
+      code: 'load-failure',
+      message: `Whether oslo.policy can load this policy depends on the service: ${failure.reason}.`,
+    },
+  ];
 }
 
 function hasErrorAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
@@ -97,39 +139,68 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
   const byName = new Map<string, ParsedEntry>();
   for (const parsedEntry of file.entries)
     if (parsedEntry.wins && parsedEntry.entry.name !== null) byName.set(parsedEntry.entry.name, parsedEntry);
+  const members = new Map<string[], Set<string>>();
+  const memberSet = (component: string[]): Set<string> => {
+    let found = members.get(component);
+    if (!found) members.set(component, (found = new Set(component)));
+    return found;
+  };
   // Related information along the edges: in every rule of the cycle, its reference to the next.
+  // A cycle through thousands of rules must not give thousands of messages each relating all
+  // of them (quadratic memory): beyond a few rules, each reference relates to its edge only.
   const edges = new Map<string[], RelatedInformation[]>();
   const edgesOf = (component: string[]): RelatedInformation[] => {
     let found = edges.get(component);
     if (!found) {
       found = [];
+      const inComponent = memberSet(component);
       for (const name of component) {
         const from = byName.get(name);
         if (!from) continue;
         for (const reference of ruleReferences(from.parsed.display))
-          if (component.includes(reference.match))
+          if (inComponent.has(reference.match))
             found.push({ span: reference.span, message: `'${name}' → '${reference.match}'` });
       }
       edges.set(component, found);
     }
     return found;
   };
+  const paths = new Map<string[], string>();
+  const pathOf = (component: string[]): string => {
+    let path = paths.get(component);
+    if (path === undefined) {
+      const shown = component.slice(0, CYCLE_NAMES_SHOWN);
+      path =
+        component.length > CYCLE_NAMES_SHOWN
+          ? `${shown.join(' → ')} → … (${component.length - CYCLE_NAMES_SHOWN} more) → ${component[0]}`
+          : [...component, component[0]].join(' → ');
+      paths.set(component, path);
+    }
+    return path;
+  };
   for (const { entry, parsed, wins } of file.entries) {
     if (!wins || entry.name === null) continue;
     const component = componentOf.get(entry.name);
     if (!component || policy.rules.get(entry.name)?.origin.kind !== 'file') continue;
+    const inComponent = memberSet(component);
     for (const reference of ruleReferences(parsed.display)) {
-      if (!component.includes(reference.match)) continue;
+      if (!inComponent.has(reference.match)) continue;
+      const related: RelatedInformation[] =
+        component.length <= CYCLE_NAMES_SHOWN
+          ? edgesOf(component)
+          : [{ span: reference.span, message: `'${entry.name}' → '${reference.match}'` }];
       diagnostics.push({
         span: reference.span,
         severity: 'error',
         code: 'rule-cycle',
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
-          `(cycle: ${[...component, component[0]].join(' → ')}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
-        related: edgesOf(component),
+          `(cycle: ${pathOf(component)}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
+        related,
       });
     }
   }
   return diagnostics;
 }
+
+const CYCLE_NAMES_SHOWN = 12;

@@ -21,9 +21,15 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 export function closestNames(name: string, candidates: Iterable<string>, count = 3): string[] {
   const limit = Math.max(2, Math.floor(name.length / 3));
   const scored: [string, number][] = [];
+  const lower = name.toLowerCase();
+  const counts = new Int32Array(BAG_SIZE);
+  for (let i = 0; i < lower.length; i++) counts[lower.charCodeAt(i) & (BAG_SIZE - 1)]++;
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase(), limit);
+    const other = candidate.toLowerCase();
+    if (Math.abs(lower.length - other.length) > limit || bagDistance(counts, lower.length, other) > limit)
+      continue;
+    const distance = editDistance(lower, other, limit);
     if (distance <= limit) scored.push([candidate, distance]);
   }
   scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
@@ -51,4 +57,25 @@ export class Suggester {
     }
     return found;
   }
+}
+
+const BAG_SIZE = 128;
+
+/**
+ * A cheap lower bound of the edit distance (characters one string has and the other lacks),
+ * so that "did you mean" over a 100,000-rule file does not run the full Levenshtein table
+ * against every candidate. Characters are bucketed (code & 127): merging buckets only lowers
+ * the bound, so it stays a lower bound.
+ */
+function bagDistance(counts: Int32Array, length: number, other: string): number {
+  const taken: number[] = [];
+  for (let i = 0; i < other.length; i++) {
+    const bucket = other.charCodeAt(i) & (BAG_SIZE - 1);
+    if (counts[bucket] > 0) {
+      counts[bucket]--;
+      taken.push(bucket);
+    }
+  }
+  for (const bucket of taken) counts[bucket]++;
+  return Math.max(other.length - taken.length, length - taken.length);
 }

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CatalogStore } from '../core/catalog/catalogStore';
+import { readCustomCatalog } from '../core/catalog/customCatalog';
+import type { NamespaceCatalog } from '../core/catalog/catalogTypes';
+import { readPolicyDocument } from '../core/document/policyDocument';
+import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
+import {
+  analyze,
+  DEFAULT_SETTINGS,
+  type PolicyAnalysis,
+  type PolicySettings,
+} from '../core/features/analysis';
+import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
+import { policyDiagnostics } from '../core/features/policyDiagnostics';
+import { LineIndex } from '../core/text/lineIndex';
+import { openBuiltInCatalog } from '../node/catalogFiles';
+import { listPolicyDirectory, readPolicyText } from '../node/policyFiles';
+import { policyLayerPaths } from '../node/policyLayers';
+import { single, UsageError, type FlagSpec, type ParsedArgs } from './args';
+
+/** The flags that choose defaults and mode, for every command that analyses a file as the editor does. */
+export const ANALYSIS_FLAGS: Record<string, FlagSpec> = {
+  service: { takesValue: true },
+  namespace: { takesValue: true },
+  release: { takesValue: true },
+  'default-rule': { takesValue: true },
+  'enforce-new-defaults': { takesValue: false },
+  'enforce-scope': { takesValue: false },
+  'policy-dir': { takesValue: true, repeatable: true },
+  catalog: { takesValue: true, repeatable: true },
+};
+
+export const ANALYSIS_USAGE =
+  '[--service NS] [--release R] [--default-rule NAME] [--enforce-new-defaults] [--enforce-scope] [--policy-dir DIR]... [--catalog FILE]...';
+
+/** A file analysed exactly as the language server analyses an open document. */
+export interface AnalysedFile {
+  readonly path: string;
+  readonly text: string;
+  readonly analysis: PolicyAnalysis;
+  readonly lines: LineIndex;
+  readonly diagnostics: readonly PolicyDiagnostic[];
+}
+
+export interface Analyser {
+  readonly settings: PolicySettings;
+  analyseFile(path: string): AnalysedFile;
+}
+
+/** Settings from the flags (`--namespace` is the older spelling of `--service`), checked against the catalog. */
+export function createAnalyser(args: ParsedArgs): Analyser {
+  const builtIn = openBuiltInCatalog();
+  const service = single(args, 'service') ?? single(args, 'namespace');
+  if (single(args, 'service') && single(args, 'namespace'))
+    throw new UsageError('--service and --namespace are the same option: give one');
+  const release = single(args, 'release');
+  const custom = (args.values.get('catalog') ?? []).map(readCatalogFile);
+  checkCatalogChoice(builtIn, custom.some((c) => c.namespace === service) ? undefined : service, release);
+  const settings: PolicySettings = {
+    ...DEFAULT_SETTINGS,
+    service: service ?? 'auto',
+    release: release ?? 'newest',
+    enforceNewDefaults: args.switches.has('enforce-new-defaults'),
+    enforceScope: args.switches.has('enforce-scope'),
+    defaultRule: single(args, 'default-rule') ?? DEFAULT_SETTINGS.defaultRule,
+  };
+  const extraDirs = args.values.get('policy-dir') ?? [];
+  const loaded = new Map<string, LoadedFile>();
+  const load = (path: string): LoadedFile => {
+    let file = loaded.get(path);
+    if (!file) {
+      const text = readPolicyText(path);
+      file = loadPolicyFile(readPolicyDocument(text.ok ? text.text : ''));
+      loaded.set(path, file);
+    }
+    return file;
+  };
+  return {
+    settings,
+    analyseFile(path: string): AnalysedFile {
+      const read = readPolicyText(path);
+      const text = read.ok ? read.text : '';
+      const absolute = path === '-' ? null : resolve(path);
+      const layers = absolute ? policyLayerPaths(absolute) : { before: [], after: [] };
+      const after = [...layers.after, ...extraDirs.flatMap((dir) => listPolicyDirectory(dir))];
+      const analysis = analyze({
+        uri: absolute ? pathToFileURL(absolute).toString() : 'untitled:stdin',
+        version: 1,
+        text,
+        settings,
+        catalogs: { builtIn, custom },
+        layers: { before: layers.before.map(load), after: after.map(load) },
+      });
+      const diagnostics = [...policyDiagnostics(analysis)];
+      if (!read.ok) diagnostics.unshift(unreadable(read.message));
+      diagnostics.sort((a, b) => a.span.start - b.span.start);
+      return { path, text, analysis, lines: new LineIndex(text), diagnostics };
+    },
+  };
+}
+
+/** A file the service cannot read (not UTF-8, not there): loading it raises, every request fails. */
+function unreadable(message: string): PolicyDiagnostic {
+  return {
+    span: { start: 0, end: 0 },
+    severity: 'error',
+    code: 'load-failure',
+    message: `oslo.policy cannot load this file (${message}): every request the service checks fails.`,
+  };
+}
+
+function checkCatalogChoice(builtIn: CatalogStore | null, service?: string, release?: string): void {
+  if (!builtIn) {
+    if (service || release)
+      throw new UsageError('the built-in catalog is missing: cannot use --service/--release');
+    return;
+  }
+  const resolved = release ? builtIn.resolveRelease(release) : builtIn.newestRelease();
+  if (release && !resolved)
+    throw new UsageError(`unknown release '${release}' (known: ${builtIn.releases().join(', ')})`);
+  if (service && resolved && !builtIn.namespaces(resolved).includes(service)) {
+    throw new UsageError(
+      `namespace '${service}' is not in release ${resolved} (known: ${builtIn.namespaces(resolved).join(', ')})`,
+    );
+  }
+}
+
+/** A custom catalog (sample file or JSON catalog), read as data only. */
+function readCatalogFile(path: string): NamespaceCatalog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read catalog ${path}: ${(error as Error).message}`);
+  }
+  const fallback = path.replace(/^.*[\\/]/, '').replace(/[-_.]?policy\.(ya?ml|json)(\.sample)?$/i, '');
+  const read = readCustomCatalog(text, fallback || 'custom', path);
+  if (!read.ok) throw new UsageError(`${path}: ${read.message}`);
+  return read.catalog;
+}

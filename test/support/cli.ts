@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the bundled CLI (`dist/cli.js`) as a user would, from `cwd` (the repository root by default). */
+export function runCli(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliRun {
+  const run = spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], {
+    cwd: options.cwd ?? repoRoot(),
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
