@@ -16,6 +16,7 @@ import {
 import { readCatalogIndex } from './catalogIndex';
 import { registerCatalogCommands } from './catalogCommands';
 import { registerEditCommands } from './editCommands';
+import type { DocumentInfo } from '../../server/src/lsp/documentInfo';
 import type { SimulateAnswer, SimulateAtOptions } from '../../server/src/lsp/simulation';
 import { registerSimulationCommands, showTrace } from './simulationCommands';
 import { createStatusBar } from './statusBar';
@@ -33,6 +34,8 @@ export interface OsPolicyApi {
   readonly activationMs: number;
   /** The status bar item's text, or undefined while hidden. */
   statusBarText(): string | undefined;
+  /** Settles once the status bar shows the server's answer for the active file. */
+  statusBarRefreshed(): Promise<void>;
 }
 
 let client: LanguageClient | undefined;
@@ -87,14 +90,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<OsPoli
   );
 
   const index = readCatalogIndex(context.asAbsolutePath(path.join('catalog', 'index.json')));
-  const status = createStatusBar();
+  const status = createStatusBar((uri) =>
+    lsp.sendRequest<DocumentInfo | null>(REQUESTS.documentInfo, { uri }),
+  );
   context.subscriptions.push(
     status,
     ...registerSimulationCommands(lsp, output),
     ...registerEditCommands(lsp),
     ...registerCatalogCommands(index),
   );
-  return { client: lsp, activationMs, statusBarText: () => status.text() };
+  return {
+    client: lsp,
+    activationMs,
+    statusBarText: () => status.text(),
+    statusBarRefreshed: () => status.refreshed(),
+  };
 }
 
 export async function deactivate(): Promise<void> {

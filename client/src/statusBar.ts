@@ -1,28 +1,49 @@
 import * as vscode from 'vscode';
+import type { DocumentInfo } from '../../server/src/lsp/documentInfo';
 import { COMMANDS, LANGUAGE_IDS, SETTINGS, SETTINGS_SECTION } from '../../server/src/shared/protocol';
 
 const isPolicy = (document: vscode.TextDocument): boolean =>
   (LANGUAGE_IDS as readonly string[]).includes(document.languageId);
 
-/** `service · release · mode` for the active policy file; a click opens Select Service / Release. */
-export function statusText(config: vscode.WorkspaceConfiguration): string {
+/**
+ * `service · release · mode` for the active policy file. An explicit setting is shown as set;
+ * `auto` and `newest` show what the server resolved them to, once it has said.
+ */
+export function statusText(config: vscode.WorkspaceConfiguration, info: DocumentInfo | null): string {
   const modes = [
     config.get<boolean>(SETTINGS.enforceNewDefaults) ? 'new defaults' : '',
     config.get<boolean>(SETTINGS.enforceScope) ? 'scope enforced' : '',
   ].filter(Boolean);
-  return `$(shield) ${config.get<string>(SETTINGS.service)} · ${config.get<string>(SETTINGS.release)} · ${modes.join(' + ') || 'default mode'}`;
+  const service = config.get<string>(SETTINGS.service) ?? 'auto';
+  const release = config.get<string>(SETTINGS.release) ?? 'newest';
+  const servicePart =
+    service !== 'auto' || !info ? service : `${info.namespaces.join(' + ') || 'no service'} (auto)`;
+  const releasePart = release !== 'newest' || !info?.release ? release : `${info.release} (newest)`;
+  return `$(shield) ${servicePart} · ${releasePart} · ${modes.join(' + ') || 'default mode'}`;
 }
 
 export interface StatusBar extends vscode.Disposable {
   /** The text shown, or undefined while hidden. */
   text(): string | undefined;
+  /** Settles once the server's answer for the active file is shown. */
+  refreshed(): Promise<void>;
 }
 
-export function createStatusBar(): StatusBar {
+/** The status bar item; `ask` fetches what the server decided about a document. */
+export function createStatusBar(ask: (uri: string) => Promise<DocumentInfo | null>): StatusBar {
   const item = vscode.window.createStatusBarItem('osPolicy.status', vscode.StatusBarAlignment.Right, 100);
   item.name = 'OpenStack Policy';
   item.command = COMMANDS.selectService;
   let visible = false;
+  let known: { uri: string; info: DocumentInfo } | null = null;
+  let refreshing: Promise<void> = Promise.resolve();
+
+  const show = (document: vscode.TextDocument): void => {
+    const uri = document.uri.toString();
+    const info = known?.uri === uri ? known.info : null;
+    item.text = statusText(vscode.workspace.getConfiguration(SETTINGS_SECTION, document.uri), info);
+    item.tooltip = `OpenStack policy: service · release · enforcement mode (click to change)${info ? `\n${info.reason}\n${info.mode}` : ''}`;
+  };
   const update = (): void => {
     const document = vscode.window.activeTextEditor?.document;
     if (!document || !isPolicy(document)) {
@@ -30,10 +51,17 @@ export function createStatusBar(): StatusBar {
       visible = false;
       return;
     }
-    item.text = statusText(vscode.workspace.getConfiguration(SETTINGS_SECTION, document.uri));
-    item.tooltip = 'OpenStack policy: service · release · enforcement mode (click to change)';
+    show(document);
     item.show();
     visible = true;
+    const uri = document.uri.toString();
+    refreshing = ask(uri)
+      .then((info) => {
+        if (!info || vscode.window.activeTextEditor?.document !== document) return;
+        known = { uri, info };
+        show(document);
+      })
+      .catch(() => undefined);
   };
   update();
   const disposable = vscode.Disposable.from(
@@ -42,6 +70,15 @@ export function createStatusBar(): StatusBar {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(SETTINGS_SECTION)) update();
     }),
+    // A new analysis publishes diagnostics: the detected service may have changed with it.
+    vscode.languages.onDidChangeDiagnostics((event) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (event.uris.some((uri) => uri.toString() === active)) update();
+    }),
   );
-  return { dispose: (): void => disposable.dispose() as void, text: () => (visible ? item.text : undefined) };
+  return {
+    dispose: (): void => disposable.dispose() as void,
+    text: () => (visible ? item.text : undefined),
+    refreshed: () => refreshing,
+  };
 }

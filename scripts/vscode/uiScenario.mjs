@@ -35,7 +35,8 @@ export async function uiScenario(page, screenshotsDir) {
   if (!lenses.some((text) => /reader [✅❌🔍] · member [✅❌🔍] · admin [✅❌🔍]/u.test(text)))
     problems.push(`no verdict lens in ${JSON.stringify(lenses)}`);
   if (!/\/v2\/images\/\{image_id\}/.test(hover)) problems.push(`hover without operations: ${hover}`);
-  if (!/auto · newest · default mode/.test(status ?? '')) problems.push(`status bar: ${status}`);
+  if (!/glance \(auto\) · epoxy \(newest\) · default mode/.test(status ?? ''))
+    problems.push(`status bar: ${status}`);
   if (problems.length > 0) throw new Error(`UI check failed: ${problems.join('; ')}`);
   return {
     lenses: lenses.filter(Boolean).length,

@@ -35,6 +35,7 @@ import {
 } from '../core/features/semanticTokens';
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
+import { registerDocumentInfo } from './documentInfo';
 import { registerProcessStats } from './processStats';
 import { registerSimulation } from './simulation';
 import { COMMANDS } from '../shared/protocol';
@@ -368,6 +369,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   registerSimulation(connection, store, guarded, () => lensRefresh);
   registerProcessStats(connection);
+  registerDocumentInfo(connection, store, guarded);
 
   store.onAnalysed((state) => {
     void connection.sendDiagnostics({

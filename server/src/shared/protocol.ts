@@ -46,6 +46,8 @@ export const REQUESTS = {
   matrix: 'osPolicy/matrix',
   /** `{ uri }` of a defaults document → its text. */
   defaultsDocument: 'osPolicy/defaultsDocument',
+  /** `{ uri }` of a policy file → `DocumentInfo | null` (detected service, release, mode). */
+  documentInfo: 'osPolicy/documentInfo',
 } as const;
 
 /** `os-policy-defaults:/<namespace>/<release>/policy.yaml.sample`: registered defaults, read-only. */

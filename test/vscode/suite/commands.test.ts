@@ -171,7 +171,9 @@ describe('the OpenStack Policy commands', () => {
 
   it('shows service, release and mode in the status bar, following the settings', async () => {
     await open('glance', 'policy.yaml');
-    assert.equal(api().statusBarText(), '$(shield) auto · newest · default mode');
+    await api().statusBarRefreshed();
+    // `auto` and `newest` as the server resolved them for this file (its path names Glance).
+    assert.equal(api().statusBarText(), '$(shield) glance (auto) · epoxy (newest) · default mode');
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // The extension's listeners were registered first, so they have run when these resolve.
     const changed = once(vscode.workspace.onDidChangeConfiguration, (e) =>
@@ -180,7 +182,7 @@ describe('the OpenStack Policy commands', () => {
     await config.update('enforceNewDefaults', true, vscode.ConfigurationTarget.Workspace);
     await changed;
     try {
-      assert.equal(api().statusBarText(), '$(shield) auto · newest · new defaults');
+      assert.equal(api().statusBarText(), '$(shield) glance (auto) · epoxy (newest) · new defaults');
     } finally {
       await config.update('enforceNewDefaults', undefined, vscode.ConfigurationTarget.Workspace);
     }
