@@ -1,6 +1,6 @@
-// `npm run test:releases`: the persona × rule suite for the releases read in chroots (epoxy,
-// victoria), each against oslo.policy and the services of its own Debian suite. Needs the
-// chroots that `node scripts/catalog/generate.mjs <release>` builds (root); not part of `npm test`,
+// `npm run test:releases`: the persona × rule and simulation suites for the releases read in
+// chroots (epoxy, victoria), each against oslo.policy and the services of its own Debian suite.
+// Needs the chroots that `node scripts/catalog/generate.mjs <release>` builds (root); not part of `npm test`,
 // whose CI machine is bookworm (zed) only.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,7 +22,13 @@ for (const [release, suite] of Object.entries(releases)) {
   try {
     execFileSync(
       join(root, 'node_modules', '.bin', 'mocha'),
-      ['--timeout', '900000', join(root, 'out', 'test', 'differential', 'personas.test.js')],
+      [
+        '--timeout',
+        '900000',
+        ...['personas', 'simulate'].map((suite) =>
+          join(root, 'out', 'test', 'differential', `${suite}.test.js`),
+        ),
+      ],
       {
         cwd: root,
         stdio: 'inherit',
