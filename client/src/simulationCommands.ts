@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type {
@@ -80,8 +81,16 @@ export function registerSimulationCommands(
     vscode.commands.registerCommand(COMMANDS.showMatrix, async (uriArg?: string) => {
       const uri = uriArg ?? activePolicyUri();
       if (!uri) return undefined;
-      const matrix = await lsp.sendRequest<MatrixResult | null>(REQUESTS.matrix, { uri, format: 'html' });
+      const started = Date.now();
+      // A fresh nonce per page: the page's CSP runs only its own script and style.
+      const nonce = randomBytes(16).toString('base64');
+      const matrix = await lsp.sendRequest<MatrixResult | null>(REQUESTS.matrix, {
+        uri,
+        format: 'html',
+        nonce,
+      });
       if (!matrix) return undefined;
+      const requestMs = Date.now() - started;
       const panel = vscode.window.createWebviewPanel(
         'osPolicy.matrix',
         matrix.title,
@@ -91,8 +100,23 @@ export function registerSimulationCommands(
           enableFindWidget: true,
         },
       );
+      const rendered = new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), 10_000);
+        panel.webview.onDidReceiveMessage((message: { type?: string }) => {
+          if (message.type !== 'rendered') return;
+          clearTimeout(timer);
+          resolve(Date.now() - started);
+        });
+      });
       panel.webview.html = matrix.text;
-      return { title: matrix.title, rows: matrix.rows.length, viewType: panel.viewType };
+      return {
+        title: matrix.title,
+        rows: matrix.rows.length,
+        viewType: panel.viewType,
+        // The server's answer, and from the command to the table drawn in the webview (null if it never said so).
+        requestMs,
+        renderedMs: await rendered,
+      };
     }),
     vscode.commands.registerCommand(
       COMMANDS.exportMatrix,

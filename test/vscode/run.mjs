@@ -38,7 +38,9 @@ export async function vscodeTier() {
     process.stdout.write(
       `  ${results.passed} passing, ${results.failed} failing in code-server (${results.seconds.toFixed(1)} s to results)\n` +
         `  figures: .vsix ${(statSync(vsix).size / 1024).toFixed(0)} KB; activation ${m.activationMs} ms` +
-        ` (server started and initialized); open → first diagnostics ${m.firstDiagnosticsMs} ms\n`,
+        ` (server started and initialized); open → first diagnostics ${m.firstDiagnosticsMs} ms;` +
+        ` role matrix command → table drawn in its webview ${m.matrixWebviewMs} ms` +
+        ` (of which the server's answer ${m.matrixRequestMs} ms; a second one ${m.matrixWebviewWarmMs} ms)\n`,
     );
     if (results.failed > 0 || results.passed === 0) throw new Error('the VS Code suite failed');
   } finally {

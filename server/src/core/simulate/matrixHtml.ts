@@ -128,7 +128,10 @@ groups.forEach(function(g){var n=g.nextElementSibling,any=false;while(n&&!n.clas
 count.textContent=shown+' of '+rows.length+' policies';}
 q.addEventListener('input',apply);
 Array.prototype.forEach.call(document.querySelectorAll('input[type=checkbox]'),function(i){i.addEventListener('change',apply)});
-apply();})();
+apply();
+// In a VS Code webview: tell the extension the table is drawn (it measures the time to show it).
+if(typeof acquireVsCodeApi==='function')acquireVsCodeApi().postMessage({type:'rendered',rows:rows.length});
+})();
 </script></body></html>
 `;
 }
