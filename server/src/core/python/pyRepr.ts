@@ -1,13 +1,20 @@
 import { isPyPrintable } from './pyText';
 import { pySetOrderKnown, type PyValue } from './pyValue';
 
-/** A Python exception raised by an emulated operation (`exception` is its class name). */
+/**
+ * A Python exception raised by an emulated operation (`exception` is its class name). It is an
+ * answer, not a bug: evaluation throws it on hot paths (a `%`-format that raises), so it is
+ * built without a JavaScript stack trace, which would cost more than the whole check.
+ */
 export class PyError extends Error {
-  constructor(
-    readonly exception: string,
-    message: string,
-  ) {
+  readonly exception: string;
+
+  constructor(exception: string, message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.exception = exception;
   }
 }
 
