@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
-import type { PyValue } from '../../server/src/core/python/pyValue';
 import { DEFAULT_PERSONAS, personaCredentials } from '../../server/src/core/simulate/personas';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { compareWithOracle, describeDisagreements, type DifferentialJob } from '../support/compare';
-import type { RawJson } from '../support/generate';
+import { pyToRawJson, type RawJson } from '../support/generate';
 
 /**
  * The release under test: zed by default (all its namespaces are dumped from the bookworm
@@ -13,25 +12,6 @@ import type { RawJson } from '../support/generate';
  */
 const RELEASE = process.env.OS_POLICY_RELEASE ?? 'zed';
 const BOOKWORM_NAMESPACES = openBuiltInCatalog()?.namespaces(RELEASE) ?? [];
-
-function toRaw(value: PyValue): RawJson {
-  switch (value.t) {
-    case 'none':
-      return null;
-    case 'bool':
-      return value.v;
-    case 'str':
-      return value.v;
-    case 'int':
-      return { $raw: value.v.toString() };
-    case 'list':
-      return value.items.map(toRaw);
-    case 'dict':
-      return Object.fromEntries([...value.map].map(([key, item]) => [key, toRaw(item)]));
-    default:
-      throw new Error(`no JSON for ${value.t}`);
-  }
-}
 
 /** Every `%(attr)s` of the namespace's defaults, old and new. */
 function targetAttributes(rules: readonly RegisteredRule[]): string[] {
@@ -77,7 +57,7 @@ describe(`personas × registered rules of every ${RELEASE} namespace, against os
           DEFAULT_PERSONAS.flatMap((persona) =>
             targets(attributes).map((target) => ({
               rule: rule.name,
-              creds: toRaw(personaCredentials(persona)),
+              creds: pyToRawJson(personaCredentials(persona)),
               target,
             })),
           ),

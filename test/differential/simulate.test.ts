@@ -15,6 +15,7 @@ import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import {
   credentials,
   policyFile,
+  pyToRawJson,
   rawJsonText,
   target as randomTarget,
   type RawJson,
@@ -48,25 +49,6 @@ interface Case {
   expected: { kind: 'bool'; value: boolean } | { kind: 'raises'; exception: string };
   simulation: Simulation;
   persona: string;
-}
-
-function pyToRaw(value: PyValue): RawJson {
-  switch (value.t) {
-    case 'none':
-      return null;
-    case 'bool':
-      return value.v;
-    case 'str':
-      return value.v;
-    case 'int':
-      return { $raw: value.v.toString() };
-    case 'list':
-      return value.items.map(pyToRaw);
-    case 'dict':
-      return Object.fromEntries([...value.map].map(([key, item]) => [key, pyToRaw(item)]));
-    default:
-      throw new Error(`no JSON for ${value.t}`);
-  }
 }
 
 function leaves(condition: Condition, into: Extract<Condition, { type: 'match' }>[] = []): typeof into {
@@ -282,7 +264,7 @@ describe(`simulation with the target left open, against oslo.policy (${RELEASE})
         const owned = attributes(rules);
         for (const persona of DEFAULT_PERSONAS) {
           const credsValue = personaCredentials(persona);
-          const creds = rawJsonText(pyToRaw(credsValue));
+          const creds = rawJsonText(pyToRawJson(credsValue));
           const run = simulator.forCreds(credsValue);
           for (const rule of rules) {
             const simulation = run.rule(rule.name, { trace: false });
@@ -334,7 +316,7 @@ describe(`simulation with the target left open, against oslo.policy (${RELEASE})
         const credsList: [string, RawJson][] = [
           ...DEFAULT_PERSONAS.slice(0, 3).map((p): [string, RawJson] => [
             p.id,
-            pyToRaw(personaCredentials(p)),
+            pyToRawJson(personaCredentials(p)),
           ]),
           ...generatedCreds.map((c, i): [string, RawJson] => [`generated ${i}`, c]),
         ];

@@ -1,3 +1,4 @@
+import type { PyValue } from '../../server/src/core/python/pyValue';
 import type { Random } from './random';
 
 /**
@@ -339,4 +340,24 @@ export function target(random: Random): RawJson {
   if (random.chance(0.2)) result.domain_id = 'd1';
   if (random.chance(0.02)) return random.pick<RawJson>([[], 'target', [num('1')]]);
   return result;
+}
+
+/** A Python value back as exact JSON (ints keep their digits), for the oracle's requests. */
+export function pyToRawJson(value: PyValue): RawJson {
+  switch (value.t) {
+    case 'none':
+      return null;
+    case 'bool':
+      return value.v;
+    case 'str':
+      return value.v;
+    case 'int':
+      return { $raw: value.v.toString() };
+    case 'list':
+      return value.items.map(pyToRawJson);
+    case 'dict':
+      return Object.fromEntries([...value.map].map(([key, item]) => [key, pyToRawJson(item)]));
+    default:
+      throw new Error(`no JSON for ${value.t}`);
+  }
 }
