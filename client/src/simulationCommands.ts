@@ -69,7 +69,7 @@ export function registerSimulationCommands(
         if (!params) return undefined;
         // Through the server command, so the rule's verdict lens shows this run from now on
         // (the server also shows the verdicts as a message; the trace goes to the output).
-        const run: LensRun = { personas: params.personas, target: params.target };
+        const run: LensRun = { personas: params.personas, creds: params.creds, target: params.target };
         const result = await lsp.sendRequest<SimulateAnswer>('workspace/executeCommand', {
           command: COMMANDS.simulateAt,
           arguments: [uri, rule, run],
@@ -153,15 +153,42 @@ async function askSimulation(uri: string, rule: string): Promise<SimulateParams 
     .filter((id): id is string => typeof id === 'string');
   const ids = [...new Set([...DEFAULT_PERSONA_IDS, ...custom])];
   const picked = await vscode.window.showQuickPick(
-    ids.map((id) => ({ label: id, picked: id.startsWith('project_') || custom.includes(id) })),
+    [
+      ...ids.map((id) => ({ label: id, picked: id.startsWith('project_') || custom.includes(id) })),
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: ENTER_CREDENTIALS, description: 'a token of your own instead of personas' },
+    ],
     { canPickMany: true, title: `Simulate ${rule} as…` },
   );
   if (!picked || picked.length === 0) return undefined;
-  const target = await vscode.window.showInputBox({
-    title: 'Target (JSON); leave empty to keep it open and get conditions',
-    placeHolder: '{"project_id": "p1"}',
+  let creds: string | undefined;
+  if (picked.some((item) => item.label === ENTER_CREDENTIALS)) {
+    creds = await askJson(
+      'Credentials (JSON), as the service builds them from the token',
+      '{"roles": ["member"], "project_id": "p1", "user_id": "u1"}',
+      false,
+    );
+    if (creds === undefined) return undefined;
+  }
+  const target = await askJson(
+    'Target (JSON); leave empty to keep it open and get conditions',
+    '{"project_id": "p1"}',
+    true,
+  );
+  if (target === undefined) return undefined;
+  const personas = picked.map((item) => item.label).filter((label) => ids.includes(label));
+  return { uri, rule, personas, creds, target: target.trim() ? target : null };
+}
+
+const ENTER_CREDENTIALS = '$(key) Enter credentials…';
+
+/** A JSON text from an input box (validated as you type); undefined when dismissed. */
+function askJson(title: string, placeHolder: string, mayBeEmpty: boolean): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title,
+    placeHolder,
     validateInput: (text) => {
-      if (!text.trim()) return null;
+      if (!text.trim()) return mayBeEmpty ? null : 'JSON is needed here';
       try {
         JSON.parse(text);
         return null;
@@ -170,8 +197,6 @@ async function askSimulation(uri: string, rule: string): Promise<SimulateParams 
       }
     },
   });
-  if (target === undefined) return undefined;
-  return { uri, rule, personas: picked.map((item) => item.label), target: target.trim() ? target : null };
 }
 
 async function pickRule(uri: string): Promise<string | undefined> {
