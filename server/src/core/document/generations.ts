@@ -4,7 +4,7 @@
  * three), which counts when a 10,000-rule file is read again after every keystroke.
  */
 export class GenerationMap<V> {
-  private readonly map = new Map<string, { value: V; used: number }>();
+  private readonly map = new Map<string, GenerationRecord<V>>();
   private generation = 0;
   private usedNow = 0;
 
@@ -18,16 +18,28 @@ export class GenerationMap<V> {
     return found.value;
   }
 
-  set(key: string, value: V): void {
+  /** Stores `value`; the record returned lets `touch` mark it used without the key. */
+  set(key: string, value: V): GenerationRecord<V> {
     const found = this.map.get(key);
     if (found) {
       if (found.used !== this.generation) this.usedNow++;
       found.value = value;
       found.used = this.generation;
-    } else {
-      this.map.set(key, { value, used: this.generation });
-      this.usedNow++;
+      return found;
     }
+    const record = { value, used: this.generation };
+    this.map.set(key, record);
+    this.usedNow++;
+    return record;
+  }
+
+  /** Marks a record used in this reading, as `get` of its key would (when it is still held). */
+  touch(record: GenerationRecord<V>): boolean {
+    if (record.used === this.generation) return true;
+    if (record.used !== this.generation - 1) return false;
+    record.used = this.generation;
+    this.usedNow++;
+    return true;
   }
 
   /** Ends a reading: drops the entries it did not use once they are a good part of the map. */
@@ -38,4 +50,9 @@ export class GenerationMap<V> {
     this.generation++;
     this.usedNow = 0;
   }
+}
+
+export interface GenerationRecord<V> {
+  value: V;
+  used: number;
 }
