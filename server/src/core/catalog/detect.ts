@@ -118,13 +118,53 @@ function namespaceFromPath(path: string, known: ReadonlyMap<string, unknown>): s
   return null;
 }
 
+/**
+ * One pattern for all prefixes, each in its own group: one test per name instead of one per
+ * prefix, for files of thousands of names.
+ */
+const NAME_PREFIX_PATTERN = new RegExp(NAME_PREFIXES.map(([pattern]) => `(${pattern.source})`).join('|'));
+/** The group of each prefix in that pattern (prefixes have groups of their own). */
+const PREFIX_GROUPS: readonly number[] = (() => {
+  const groups: number[] = [];
+  let next = 1;
+  for (const [pattern] of NAME_PREFIXES) {
+    groups.push(next);
+    next += 1 + (new RegExp(`${pattern.source}|`).exec('')!.length - 1);
+  }
+  return groups;
+})();
+
+/** Rule name → the namespaces registering it, per `known` map (the caller keeps one per release). */
+const owners = new WeakMap<ReadonlyMap<string, ReadonlySet<string>>, Map<string, string[]>>();
+
+function ownersOf(known: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string[]> {
+  let found = owners.get(known);
+  if (!found) {
+    found = new Map();
+    for (const [namespace, rules] of known) {
+      for (const rule of rules) {
+        const list = found.get(rule);
+        if (list) list.push(namespace);
+        else found.set(rule, [namespace]);
+      }
+    }
+    owners.set(known, found);
+  }
+  return found;
+}
+
 function namespaceFromContent(names: readonly string[], known: ReadonlyMap<string, ReadonlySet<string>>): string | null {
   if (names.length === 0) return null;
   const score = new Map<string, number>();
+  const index = ownersOf(known);
   for (const name of names) {
-    for (const [namespace, rules] of known) if (rules.has(name)) score.set(namespace, (score.get(namespace) ?? 0) + 1);
-    for (const [pattern, namespace] of NAME_PREFIXES) {
-      if (pattern.test(name)) score.set(namespace, (score.get(namespace) ?? 0) + 0.5);
+    const namespaces = index.get(name);
+    if (namespaces) for (const namespace of namespaces) score.set(namespace, (score.get(namespace) ?? 0) + 1);
+    const match = NAME_PREFIX_PATTERN.exec(name);
+    if (match) {
+      // The prefixes exclude each other (distinct literal starts): one of them matched.
+      const namespace = NAME_PREFIXES[PREFIX_GROUPS.findIndex((group) => match[group] !== undefined)][1];
+      score.set(namespace, (score.get(namespace) ?? 0) + 0.5);
     }
   }
   // Generic names (`admin_required`, `default`) count for several services; the best must lead.

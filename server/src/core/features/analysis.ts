@@ -127,17 +127,24 @@ export function chooseNamespaces(
     // means reading every catalog file of the release: only then load them.
     detection = detectNamespaces({ path: uri, ruleNames: [], known });
     if (detection.by !== 'path') {
-      if (builtIn && release) {
-        for (const namespace of known.keys()) {
-          if (known.get(namespace)!.size > 0) continue;
-          const found = builtIn.get(namespace, release);
-          if (found) known.set(namespace, new Set(found.rules.map((rule) => rule.name)));
+      const names = builtIn && release ? builtInRuleNames(builtIn, release) : null;
+      let withNames: ReadonlyMap<string, ReadonlySet<string>> = known;
+      if (names) {
+        // The same map object while no custom catalog is added: detection keeps its index of it.
+        const merged = catalogs.custom.length === 0 ? names : new Map(names);
+        if (merged !== names) {
+          for (const custom of catalogs.custom) {
+            // A custom catalog without rules leaves a built-in namespace of that name its names.
+            const own = known.get(custom.namespace)!;
+            if (own.size > 0 || !merged.has(custom.namespace)) merged.set(custom.namespace, own);
+          }
         }
+        withNames = merged;
       }
       detection = detectNamespaces({
         path: uri,
         ruleNames: entries.flatMap((e) => (e.name ? [e.name] : [])),
-        known,
+        known: withNames,
       });
     }
   }
@@ -147,6 +154,25 @@ export function chooseNamespaces(
     else if (builtIn && release && builtIn.get(namespace, release)) sources.set(namespace, release);
   }
   return { namespaces: detection.namespaces.filter((ns) => sources.has(ns)), release, detection, sources };
+}
+
+/** Every built-in namespace of a release with its rule names, read once per store and release. */
+const ruleNamesByStore = new WeakMap<CatalogStore, Map<string, Map<string, ReadonlySet<string>>>>();
+
+function builtInRuleNames(store: CatalogStore, release: string): Map<string, ReadonlySet<string>> {
+  let byRelease = ruleNamesByStore.get(store);
+  if (!byRelease)
+    ruleNamesByStore.set(store, (byRelease = new Map<string, Map<string, ReadonlySet<string>>>()));
+  let names = byRelease.get(release);
+  if (!names) {
+    names = new Map();
+    for (const namespace of store.namespaces(release)) {
+      const found = store.get(namespace, release);
+      names.set(namespace, new Set(found ? found.rules.map((rule) => rule.name) : []));
+    }
+    byRelease.set(release, names);
+  }
+  return names;
 }
 
 function registeredRules(choice: NamespaceChoice, catalogs: CatalogSources): RegisteredRule[] {
