@@ -1,33 +1,46 @@
 /** Offsets to (line, character) pairs, both zero-based, UTF-16 as in LSP. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
-  /** Per line (but the last): 2 when it ends with CRLF, else 1. */
-  private readonly breakWidth: number[] = [];
+  private computed: { readonly starts: number[]; readonly breakWidth: number[] } | null = null;
   private readonly length: number;
 
-  constructor(text: string) {
+  /**
+   * Lines are found on first use: a new version of a big file is often published with no
+   * diagnostic, and the next version arrives before any request needs a position.
+   */
+  constructor(private readonly text: string) {
     this.length = text.length;
+  }
+
+  private get lines(): { readonly starts: number[]; readonly breakWidth: number[] } {
+    if (this.computed) return this.computed;
+    const text = this.text;
+    const starts = [0];
+    /** Per line (but the last): 2 when it ends with CRLF, else 1. */
+    const breakWidth: number[] = [];
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
       if (code === 0x0a) {
-        this.starts.push(index + 1);
-        this.breakWidth.push(index > 0 && text.charCodeAt(index - 1) === 0x0d ? 2 : 1);
+        starts.push(index + 1);
+        breakWidth.push(index > 0 && text.charCodeAt(index - 1) === 0x0d ? 2 : 1);
       } else if (code === 0x0d && text.charCodeAt(index + 1) !== 0x0a) {
-        this.starts.push(index + 1);
-        this.breakWidth.push(1);
+        starts.push(index + 1);
+        breakWidth.push(1);
       }
     }
+    this.computed = { starts, breakWidth };
+    return this.computed;
   }
 
   position(offset: number): { line: number; character: number } {
+    const { starts } = this.lines;
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (this.starts[middle] <= offset) low = middle;
+      if (starts[middle] <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low, character: offset - this.starts[low] };
+    return { line: low, character: offset - starts[low] };
   }
 
   /**
@@ -36,17 +49,18 @@ export class LineIndex {
    * become an offset outside the text.
    */
   offset(line: number, character: number): number {
-    const index = Math.min(Math.max(line, 0), this.starts.length - 1);
-    const start = this.starts[index];
-    let end = index + 1 < this.starts.length ? this.starts[index + 1] : this.length;
-    if (index + 1 < this.starts.length) {
+    const { starts, breakWidth } = this.lines;
+    const index = Math.min(Math.max(line, 0), starts.length - 1);
+    const start = starts[index];
+    let end = index + 1 < starts.length ? starts[index + 1] : this.length;
+    if (index + 1 < starts.length) {
       end--;
-      if (this.breakWidth[index] === 2) end--;
+      if (breakWidth[index] === 2) end--;
     }
     return Math.min(start + Math.max(character, 0), end);
   }
 
   get lineCount(): number {
-    return this.starts.length;
+    return this.lines.starts.length;
   }
 }
