@@ -40,7 +40,8 @@ export async function vscodeTier() {
         `  figures: .vsix ${(statSync(vsix).size / 1024).toFixed(0)} KB; activation ${m.activationMs} ms` +
         ` (server started and initialized); open → first diagnostics ${m.firstDiagnosticsMs} ms;` +
         ` role matrix command → table drawn in its webview ${m.matrixWebviewMs} ms` +
-        ` (of which the server's answer ${m.matrixRequestMs} ms; a second one ${m.matrixWebviewWarmMs} ms)\n`,
+        ` (of which the server's answer ${m.matrixRequestMs} ms); then Neutron's ${m.matrixWebviewWarmRows} policies` +
+        ` × 8 personas ${m.matrixWebviewWarmMs} ms\n`,
     );
     if (results.failed > 0 || results.passed === 0) throw new Error('the VS Code suite failed');
   } finally {
