@@ -14,6 +14,7 @@ import { checkString, credentials, policyFile, rawJsonText, target } from '../su
 import { PYTHON, repoRoot } from '../support/paths';
 import { Random } from '../support/random';
 import { bigPolicyFile } from './bigPolicy';
+import { median, timeMs } from './timing';
 
 /**
  * `npm run bench` (engine part): checks parsed and decided per second, and loading plus
@@ -23,19 +24,6 @@ import { bigPolicyFile } from './bigPolicy';
 const CHECKS = 20_000;
 const RULES = 10_000;
 const REPEATS = 7;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** Collects garbage first when node runs with --expose-gc (as `npm run bench` does), for steadier figures. */
-function timeMs(run: () => void): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 function main(): void {
   const random = new Random(20261122);

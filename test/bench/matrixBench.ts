@@ -20,6 +20,7 @@ import {
 } from '../../server/src/core/simulate/personas';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { PYTHON, repoRoot } from '../support/paths';
+import { median, timeMs } from './timing';
 
 /**
  * `npm run bench` (matrix part, alone: `node scripts/bench.mjs matrix`): the role matrix of the
@@ -30,18 +31,6 @@ import { PYTHON, repoRoot } from '../support/paths';
  */
 const RELEASE = 'zed';
 const REPEATS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function timeMs(run: () => void): number {
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 /** The persona's own objects: every `%(key)s` of the namespace set to its project, user or domain. */
 function ownTarget(rules: readonly RegisteredRule[], creds: PyValue): Record<string, string> {

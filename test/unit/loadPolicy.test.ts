@@ -1,28 +1,18 @@
+import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
 import assert from 'node:assert/strict';
 import { canonicalRuleString } from '../../server/src/core/check/checkPrint';
-import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import { DEFAULT_OPTIONS } from '../../server/src/core/engine/effectivePolicy';
 import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
 import { fileDiagnostics } from '../../server/src/core/features/diagnostics';
+import { registeredRule } from '../support/registeredRule';
 
 const load = (text: string, registered: RegisteredRule[] = [], options = DEFAULT_OPTIONS) => {
   const file = loadPolicyFile(readPolicyDocument(text));
   return { file, policy: loadEffectivePolicy({ files: [file], registered, options }) };
 };
 
-const rule = (name: string, check: string, extra: Partial<RegisteredRule> = {}): RegisteredRule => ({
-  name,
-  check_str: check,
-  description: null,
-  operations: [],
-  scope_types: [],
-  deprecated_rule: null,
-  deprecated_for_removal: false,
-  deprecated_reason: null,
-  deprecated_since: null,
-  ...extra,
-});
+const rule = registeredRule;
 
 describe('loading policy files as Rules.load does', () => {
   it('reads the list form: outer OR, inner AND, strings as single checks', () => {

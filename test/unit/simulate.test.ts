@@ -1,5 +1,5 @@
-import assert from 'node:assert/strict';
 import type { RegisteredRule } from '../../server/src/core/catalog/catalogTypes';
+import assert from 'node:assert/strict';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import { DEFAULT_OPTIONS, type PolicyOptions } from '../../server/src/core/engine/effectivePolicy';
 import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
@@ -13,19 +13,9 @@ import {
 } from '../../server/src/core/simulate/personas';
 import { simulateRule, type Simulation } from '../../server/src/core/simulate/simulate';
 import { readSettings } from '../../server/src/lsp/settings';
+import { registeredRule } from '../support/registeredRule';
 
-const rule = (name: string, check: string, extra: Partial<RegisteredRule> = {}): RegisteredRule => ({
-  name,
-  check_str: check,
-  description: null,
-  operations: [],
-  scope_types: [],
-  deprecated_rule: null,
-  deprecated_for_removal: false,
-  deprecated_reason: null,
-  deprecated_since: null,
-  ...extra,
-});
+const rule = registeredRule;
 
 function policyOf(text: string, registered: RegisteredRule[] = [], options: Partial<PolicyOptions> = {}) {
   return loadEffectivePolicy({
