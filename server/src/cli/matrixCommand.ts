@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { matrixOf, type Matrix } from '../core/simulate/matrix';
 import { diffMatrices, matrixDiffText } from '../core/simulate/matrixDiff';
-import { matrixCsv, matrixJson, matrixMarkdown } from '../core/simulate/matrixFormats';
-import { matrixHtml } from '../core/simulate/matrixHtml';
+import { MATRIX_FORMATS, renderMatrix, type MatrixFormat } from '../core/simulate/matrixRender';
 import { DEFAULT_IMPLIED_ROLES } from '../core/simulate/personas';
 import { openBuiltInCatalog } from '../node/catalogFiles';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args';
@@ -38,19 +37,10 @@ export function matrixCommand(argv: readonly string[], out: (line: string) => vo
     out((format === 'json' ? JSON.stringify(diff, null, 2) : matrixDiffText(diff)).trimEnd());
     return 0;
   }
-  const format = single(args, 'format') ?? 'md';
-  if (!['md', 'csv', 'html', 'json'].includes(format))
-    throw new UsageError('--format must be md, csv, html or json');
+  const format = (single(args, 'format') ?? 'md') as MatrixFormat;
+  if (!MATRIX_FORMATS.includes(format)) throw new UsageError('--format must be md, csv, html or json');
   const matrix = buildFor(args, args.positionals[0], personas);
-  const text =
-    format === 'md'
-      ? matrixMarkdown(matrix)
-      : format === 'csv'
-        ? matrixCsv(matrix)
-        : format === 'html'
-          ? matrixHtml(matrix)
-          : matrixJson(matrix);
-  out(text.trimEnd());
+  out(renderMatrix(matrix, format).trimEnd());
   return 0;
 }
 

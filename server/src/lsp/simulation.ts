@@ -2,8 +2,7 @@ import type { CodeLens, Connection } from 'vscode-languageserver/node';
 import { parsePythonJson, PyJsonError } from '../core/python/pyJson';
 import type { PyValue } from '../core/python/pyValue';
 import { matrixOf, type Matrix } from '../core/simulate/matrix';
-import { matrixCsv, matrixJson, matrixMarkdown } from '../core/simulate/matrixFormats';
-import { matrixHtml } from '../core/simulate/matrixHtml';
+import { MATRIX_FORMATS, renderMatrix, type MatrixFormat } from '../core/simulate/matrixRender';
 import { personaCredentials } from '../core/simulate/personas';
 import { Simulator } from '../core/simulate/simulate';
 import {
@@ -36,7 +35,7 @@ export interface SimulateResult {
 
 export interface MatrixParams {
   readonly uri: string;
-  readonly format?: 'json' | 'md' | 'csv' | 'html';
+  readonly format?: MatrixFormat;
   readonly personas?: readonly string[];
   /** For the HTML: the nonce of the webview's Content-Security-Policy. */
   readonly nonce?: string;
@@ -117,14 +116,9 @@ export function matrix(state: DocumentState, params: MatrixParams): MatrixResult
     settings.impliedRoles,
     `Role matrix: ${namespaces.length > 0 ? namespaces.join(', ') : 'this file'}`,
   );
-  const text =
-    params.format === 'md'
-      ? matrixMarkdown(built)
-      : params.format === 'csv'
-        ? matrixCsv(built)
-        : params.format === 'html'
-          ? matrixHtml(built, params.nonce)
-          : matrixJson(built);
+  // Any other format from a client gets JSON, as before.
+  const format = params.format && MATRIX_FORMATS.includes(params.format) ? params.format : 'json';
+  const text = renderMatrix(built, format, params.nonce);
   return { ...built, text };
 }
 
