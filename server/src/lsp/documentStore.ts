@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection, InitializeParams, Location, TextDocuments } from 'vscode-languageserver/node';
@@ -19,7 +19,8 @@ import { policyDiagnostics } from '../core/features/policyDiagnostics';
 import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
 import { LineIndex } from '../core/text/lineIndex';
 import { openBuiltInCatalog } from '../node/catalogFiles';
-import { decodePolicyBytes, listPolicyDirectory } from '../node/policyFiles';
+import { policyLayerPaths } from '../node/policyLayers';
+import { decodePolicyBytes } from '../node/policyFiles';
 import { readSettings } from './settings';
 import { REQUESTS, SETTINGS_SECTION, defaultsUri } from '../shared/protocol';
 
@@ -169,35 +170,15 @@ export class DocumentStore {
   private layers(uri: string): { before: LoadedFile[]; after: LoadedFile[] } | undefined {
     if (!uri.startsWith('file:')) return undefined;
     try {
-      const path = fileURLToPath(uri);
-      const folder = dirname(path);
-      if (basename(folder) === 'policy.d') {
-        const root = dirname(folder);
-        const main = ['policy.yaml', 'policy.yml', 'policy.json']
-          .map((name) => join(root, name))
-          .find(existsSync);
-        const siblings = listPolicyDirectory(folder);
-        const index = siblings.indexOf(path);
-        return {
-          before: [
-            ...(main ? [this.loadFile(main)] : []),
-            ...siblings.slice(0, Math.max(index, 0)).map((p) => this.loadFile(p)),
-          ],
-          after: siblings.slice(index + 1).map((p) => this.loadFile(p)),
-        };
-      }
-      const policyDir = join(folder, 'policy.d');
-      if (
-        /^policy\.(ya?ml|json)$/.test(basename(path)) &&
-        existsSync(policyDir) &&
-        statSync(policyDir).isDirectory()
-      ) {
-        return { before: [], after: listPolicyDirectory(policyDir).map((p) => this.loadFile(p)) };
-      }
+      const paths = policyLayerPaths(fileURLToPath(uri));
+      if (paths.before.length === 0 && paths.after.length === 0) return undefined;
+      return {
+        before: paths.before.map((path) => this.loadFile(path)),
+        after: paths.after.map((path) => this.loadFile(path)),
+      };
     } catch {
       return undefined;
     }
-    return undefined;
   }
 
   /** Another file, from the editor when it is open there, else from disk. */
