@@ -25,7 +25,7 @@ for (const entry of entries) {
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
-    minify: true,
+    minify: process.env.NO_MINIFY !== '1',
     keepNames: true,
     external: entry.external ?? [],
     banner: entry.banner ? { js: entry.banner } : undefined,

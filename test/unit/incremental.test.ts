@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatRuleSample } from '../../server/src/core/catalog/sampleFormat';
+import { canonicalRuleString } from '../../server/src/core/check/checkPrint';
 import {
   analyze,
   DEFAULT_SETTINGS,
@@ -32,6 +33,13 @@ function observable(analysis: PolicyAnalysis): string {
       load: file.document.load,
       comments: file.document.comments,
       diagnostics: policyDiagnostics(analysis),
+      policy: [...analysis.policy.rules.values()].map((rule) => [
+        rule.name,
+        canonicalRuleString(rule.rule),
+        canonicalRuleString(rule.structure),
+        rule.origin.kind,
+      ]),
+      policyFailure: analysis.policy.loadFailure,
     },
     (key, value: unknown) => {
       if (key === 'toDoc' && typeof value === 'function') {
@@ -49,7 +57,24 @@ function edit(text: string, random: Random): string {
   switch (random.int(0, 5)) {
     case 0:
       return (
-        text.slice(0, at) + random.pick(['x', ' ', ':', '"', "'", '(', ')', '#', '\n', '  ']) + text.slice(at)
+        text.slice(0, at) +
+        random.pick([
+          'x',
+          ' ',
+          ':',
+          '"',
+          "'",
+          '(',
+          ')',
+          '#',
+          '\n',
+          '  ',
+          '\t',
+          '\u0085',
+          '\u0001',
+          '\ud83d',
+        ]) +
+        text.slice(at)
       );
     case 1:
       return text.slice(0, at) + text.slice(at + 1);
@@ -97,7 +122,7 @@ describe('incremental analysis across edits', () => {
       const random = new Random(name.length * 7919);
       const caches = new DocumentCaches();
       let text = original;
-      for (let version = 1; version <= 30; version++) {
+      for (let version = 1; version <= 60; version++) {
         const incremental = analyse(uri, text, version, caches);
         const fresh = analyse(uri, text, version);
         assert.equal(observable(incremental), observable(fresh), `version ${version} of ${name}`);
@@ -106,4 +131,22 @@ describe('incremental analysis across edits', () => {
       }
     });
   }
+});
+
+describe('incremental analysis: references that an edit changes', () => {
+  it('finds a cycle an edit closes and forgets it when the edit is undone, with the same caches', () => {
+    const uri = 'file:///tmp/generated/policy.yaml';
+    const caches = new DocumentCaches();
+    const open = '"a": "rule:b"\n"b": "role:x"\n"c": "not rule:a"\n';
+    const closed = '"a": "rule:b"\n"b": "rule:a"\n"c": "not rule:a"\n';
+    const codes = (text: string, version: number): string[] =>
+      policyDiagnostics(analyse(uri, text, version, caches)).map((d) => d.code);
+    assert.deepEqual(codes(open, 1), []);
+    assert.deepEqual(codes(closed, 2), ['rule-cycle', 'rule-cycle']);
+    // Same references, another role: the cycle stays.
+    assert.deepEqual(codes(closed.replace('role', 'role'), 3), ['rule-cycle', 'rule-cycle']);
+    assert.deepEqual(codes(open, 4), []);
+    // A reference moved under `not`: check_rules does not follow it, evaluation does.
+    assert.deepEqual(codes(open.replace('"rule:b"', '"not rule:b"'), 5), []);
+  });
 });

@@ -1,5 +1,6 @@
 import type { OffsetMap } from '../check/checkTokenizer';
 import type { Span } from '../check/checkTypes';
+import type { PyValue } from '../python/pyValue';
 import type { LoadBehaviour, ListItem, PolicyEntry, RuleValue } from './documentTypes';
 
 /**
@@ -20,14 +21,59 @@ function shiftOffsets(toDoc: ShiftedOffsets, delta: number): OffsetMap {
   return Object.assign((index: number) => base(index) + total, { base, delta: total });
 }
 
+/**
+ * An entry read at another place. Its spans are moved when first asked for: after an edit,
+ * the thousands of rules below it are moved on every keystroke, and most passes over them
+ * only look at names and shared parses.
+ */
+class ShiftedEntry implements PolicyEntry {
+  readonly name: string | null;
+  readonly key: PyValue;
+  private movedKeySpan: Span | null = null;
+  private movedValue: RuleValue | null = null;
+  private movedSpan: Span | null = null;
+
+  constructor(
+    /** The entry as first read: the same object for every place this text moves to. */
+    readonly original: PolicyEntry,
+    readonly delta: number,
+  ) {
+    this.name = original.name;
+    this.key = original.key;
+  }
+
+  get keySpan(): Span {
+    return (this.movedKeySpan ??= shiftSpan(this.original.keySpan, this.delta));
+  }
+
+  get value(): RuleValue {
+    return (this.movedValue ??= shiftValue(this.original.value, this.delta));
+  }
+
+  get span(): Span {
+    return (this.movedSpan ??= shiftSpan(this.original.span, this.delta));
+  }
+
+  toJSON(): PolicyEntry {
+    return { name: this.name, key: this.key, keySpan: this.keySpan, value: this.value, span: this.span };
+  }
+}
+
 export function shiftEntry(entry: PolicyEntry, delta: number): PolicyEntry {
-  return {
-    name: entry.name,
-    key: entry.key,
-    keySpan: shiftSpan(entry.keySpan, delta),
-    value: shiftValue(entry.value, delta),
-    span: shiftSpan(entry.span, delta),
-  };
+  if (delta === 0) return entry;
+  if (entry instanceof ShiftedEntry) {
+    const total = entry.delta + delta;
+    return total === 0 ? entry.original : new ShiftedEntry(entry.original, total);
+  }
+  return new ShiftedEntry(entry, delta);
+}
+
+/**
+ * The entry as first read, whichever place it has moved to: what was computed from an entry's
+ * text (its parse) holds for every entry with the same identity.
+ */
+export function entryIdentity(entry: PolicyEntry): PolicyEntry {
+  return entry instanceof ShiftedEntry ? entry.original : entry;
 }
 
 function shiftValue(value: RuleValue, delta: number): RuleValue {

@@ -23,11 +23,17 @@ export interface YamlReading {
 export { YamlPieceCache };
 
 export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCache()): YamlReading {
-  const scannerFailure = pyyamlOnlyFailure(text);
+  cache.beginReading(text);
+  // Scanning 500 KB for refused characters after every keystroke: when the previous text had
+  // none, only what changed can have one.
+  const changed = cache.scannerClean ? cache.changedRegion(text) : null;
+  const scannerFailure =
+    changed && !SCANNER_SUSPECT.test(text.slice(changed[0], changed[1])) ? null : pyyamlOnlyFailure(text);
+  cache.scannerClean = scannerFailure === null;
   const chunked = chunkYaml(text);
   let pieces: PiecesReading | null = null;
   if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
-  cache.endReading();
+  cache.endReading(text);
   const reading: YamlReading = pieces ? { ...pieces, problems: [] } : readWhole(text);
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {
@@ -122,6 +128,8 @@ function collectComments(text: string): [number, number][] {
 const CONTROL_TOKENS = new Set(['\x02', '\x18', '\x1f']);
 // PyYAML's Reader refuses these characters anywhere in the stream.
 const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** Any character `pyyamlOnlyFailure` reacts to: refused ones, tabs, NEL, LS and PS. */
+const SCANNER_SUSPECT = /[^\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /**
  * Where PyYAML fails but the `yaml` package does not: characters PyYAML's reader refuses, tabs

@@ -18,6 +18,7 @@ export const PARSE_OPTIONS = {
 /** What one top-level piece of a YAML file holds, at the offset it was read at. */
 interface PieceReading {
   readonly start: number;
+  readonly end: number;
   /** Null when the piece needs the whole-document reading (an error, an alias...). */
   readonly entries: readonly PolicyEntry[] | null;
   readonly load: LoadBehaviour;
@@ -32,8 +33,90 @@ interface PieceReading {
  */
 export class YamlPieceCache {
   private readonly pieces = new GenerationMap<PieceReading>();
+  /** The last reading's text and its pieces by start offset. */
+  private previousText: string | null = null;
+  /** The previous reading's pieces in order (empty when it did not read them all), and this one's. */
+  private previousPieces: PieceReading[] = [];
+  private pieceReadings: PieceReading[] = [];
+  private chunkCount = 0;
+  /** The new text equals the previous one before `prefix` and from `suffixFrom` on (shifted by `delta`). */
+  private prefix = 0;
+  private suffixFrom = 0;
+  private delta = 0;
 
-  read(text: string, chunk: Chunk): PieceReading {
+  /**
+   * Compares the text with the previous reading's once: a piece inside the unchanged head or
+   * tail is the previous reading (moved), found by its offset without hashing its text.
+   */
+  beginReading(text: string): void {
+    const old = this.previousText;
+    if (old === null) {
+      this.prefix = 0;
+      this.suffixFrom = text.length + 1;
+      this.delta = 0;
+      return;
+    }
+    const limit = Math.min(old.length, text.length);
+    // Blocks compared natively first, then characters inside the first block that differs.
+    let prefix = 0;
+    while (
+      prefix + BLOCK <= limit &&
+      old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)
+    )
+      prefix += BLOCK;
+    while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    const suffixLimit = limit - prefix;
+    while (
+      suffix + BLOCK <= suffixLimit &&
+      old.slice(old.length - suffix - BLOCK, old.length - suffix) ===
+        text.slice(text.length - suffix - BLOCK, text.length - suffix)
+    )
+      suffix += BLOCK;
+    while (
+      suffix < suffixLimit &&
+      old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)
+    )
+      suffix++;
+    this.prefix = prefix;
+    this.suffixFrom = text.length - suffix;
+    this.delta = text.length - old.length;
+  }
+
+  /**
+   * What changed since the previous reading, as [start, end) of the new text (one character of
+   * margin each side, so that a split surrogate pair shows), or null without a previous reading.
+   */
+  changedRegion(text: string): [number, number] | null {
+    if (this.previousText === null) return null;
+    return [Math.max(0, this.prefix - 1), Math.min(text.length, this.suffixFrom + 1)];
+  }
+
+  /** The reading of `chunks[index]`, read in order. */
+  read(text: string, chunks: readonly Chunk[], index: number): PieceReading {
+    const chunk = chunks[index];
+    this.chunkCount = chunks.length;
+    const reading = this.unchanged(chunk, index, chunks.length) ?? this.byText(text, chunk);
+    this.pieceReadings.push(reading);
+    return reading;
+  }
+
+  /** Pieces before the edit keep their index; pieces after it keep their index from the end. */
+  private unchanged(chunk: Chunk, index: number, count: number): PieceReading | null {
+    const previous = this.previousPieces;
+    if (previous.length === 0) return null;
+    if (chunk.end <= this.prefix) {
+      const same = previous[index] as PieceReading | undefined;
+      if (same && same.start === chunk.start && same.end === chunk.end) return same;
+    } else if (chunk.start >= this.suffixFrom) {
+      const moved = previous[previous.length - (count - index)] as PieceReading | undefined;
+      if (moved && moved.start === chunk.start - this.delta && moved.end === chunk.end - this.delta)
+        return shiftReading(moved, this.delta);
+    }
+    return null;
+  }
+
+  private byText(text: string, chunk: Chunk): PieceReading {
     const piece = text.slice(chunk.start, chunk.end);
     const cached = this.pieces.get(piece);
     if (cached && cached.start === chunk.start) return cached;
@@ -42,15 +125,23 @@ export class YamlPieceCache {
     return reading;
   }
 
+  /** Whether the previous text had no character PyYAML's scanner refuses (see `readYaml`). */
+  scannerClean = false;
+
   /** Forget pieces not used since the previous reading. */
-  endReading(): void {
+  endReading(text: string): void {
     this.pieces.endReading();
+    this.previousText = text;
+    this.previousPieces = this.pieceReadings.length === this.chunkCount ? this.pieceReadings : [];
+    this.pieceReadings = [];
+    this.chunkCount = 0;
   }
 }
 
 function shiftReading(reading: PieceReading, delta: number): PieceReading {
   return {
     start: reading.start + delta,
+    end: reading.end + delta,
     entries: reading.entries?.map((entry) => shiftEntry(entry, delta)) ?? null,
     load: shiftLoad(reading.load, delta),
     complex: reading.complex,
@@ -59,13 +150,22 @@ function shiftReading(reading: PieceReading, delta: number): PieceReading {
 
 const LOADS: LoadBehaviour = { kind: 'loads' };
 
+/** Characters compared at once when finding what an edit changed. */
+const BLOCK = 4096;
+
 function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
   const line = chunk.singleLine ? readFastLine(text, chunk.start, chunk.end) : null;
   if (line) {
     const fast = fastEntry(line);
-    return { start: chunk.start, entries: [fast.entry], load: fast.failure ?? LOADS, complex: false };
+    return {
+      start: chunk.start,
+      end: chunk.end,
+      entries: [fast.entry],
+      load: fast.failure ?? LOADS,
+      complex: false,
+    };
   }
-  const whole = { start: chunk.start, entries: null, load: LOADS, complex: true };
+  const whole = { start: chunk.start, end: chunk.end, entries: null, load: LOADS, complex: true };
   if (pieceNeedsWholeDocument(piece)) return whole;
   // No document at all (a lone BOM): the whole text is read instead.
   const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0] as Document | undefined;
@@ -73,6 +173,7 @@ function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
   const reader = new YamlNodeReader(piece, chunk.start, doc);
   return {
     start: chunk.start,
+    end: chunk.end,
     entries: reader.entriesOf(doc.contents),
     load: readerLoad(reader),
     complex: true,
@@ -95,8 +196,9 @@ export function readPieces(
   const entries: PolicyEntry[] = [];
   const complex: Chunk[] = [];
   let load: LoadBehaviour = LOADS;
-  for (const chunk of chunks) {
-    const reading = cache.read(text, chunk);
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index];
+    const reading = cache.read(text, chunks, index);
     if (reading.entries === null) return null;
     if (reading.complex) complex.push(chunk);
     for (const entry of reading.entries) entries.push(entry);

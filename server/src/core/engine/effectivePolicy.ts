@@ -26,6 +26,8 @@ export const DEFAULT_OPTIONS: PolicyOptions = {
 export interface FileRule {
   readonly name: string;
   readonly rule: EnforcedRule;
+  /** The same rule, its spans possibly not document offsets: for its shape alone (cheaper). */
+  readonly structure?: EnforcedRule;
   /** Index of the file among the layers (0 = main file, then policy.d files in order). */
   readonly layer: number;
 }
@@ -46,7 +48,32 @@ export type RuleOrigin =
 export interface EffectiveRule {
   readonly name: string;
   readonly rule: EnforcedRule;
+  /** The same rule, its spans possibly not document offsets: for its shape alone (cheaper). */
+  readonly structure: EnforcedRule;
   readonly origin: RuleOrigin;
+}
+
+/** A rule the files define: its document-offset tree is asked of the file rule only when needed. */
+class FileEffectiveRule implements EffectiveRule {
+  private fileOrigin: RuleOrigin | null = null;
+
+  constructor(readonly fileRule: FileRule) {}
+
+  get origin(): RuleOrigin {
+    return (this.fileOrigin ??= { kind: 'file', fileRule: this.fileRule });
+  }
+
+  get name(): string {
+    return this.fileRule.name;
+  }
+
+  get rule(): EnforcedRule {
+    return this.fileRule.rule;
+  }
+
+  get structure(): EnforcedRule {
+    return this.fileRule.structure ?? this.fileRule.rule;
+  }
 }
 
 /**
@@ -116,11 +143,7 @@ export function buildEffectivePolicy(
   const fileRules = new Map<string, FileRule>();
   for (const fileRule of input.fileRules) {
     fileRules.set(fileRule.name, fileRule);
-    rules.set(fileRule.name, {
-      name: fileRule.name,
-      rule: fileRule.rule,
-      origin: { kind: 'file', fileRule },
-    });
+    rules.set(fileRule.name, new FileEffectiveRule(fileRule));
   }
   const registered = new Map<string, RegisteredRule>();
   let loadFailure = input.loadFailure ?? null;
@@ -153,14 +176,22 @@ function applyDefault(
   const name = registered.name;
   const newRule = defaults.parse(registered.check_str);
   const deprecated = registered.deprecated_rule;
-  if (!deprecated) return { name, rule: newRule, origin: { kind: 'default', registered } };
+  if (!deprecated)
+    return { name, rule: newRule, structure: newRule, origin: { kind: 'default', registered } };
   const oldOverride = deprecated.name !== name ? fileRules.get(deprecated.name) : undefined;
   // The library compares the check objects with `!=`, which is identity, so that test always
   // passes; what remains is: not a mere `rule:<new name>` and the new name not in the files.
-  if (oldOverride && canonicalRuleString(oldOverride.rule) !== `rule:${name}` && !fileRules.has(name)) {
+  if (
+    oldOverride &&
+    canonicalRuleString(oldOverride.structure ?? oldOverride.rule) !== `rule:${name}` &&
+    !fileRules.has(name)
+  ) {
     return {
       name,
-      rule: oldOverride.rule,
+      get rule(): EnforcedRule {
+        return oldOverride.rule;
+      },
+      structure: oldOverride.structure ?? oldOverride.rule,
       origin: { kind: 'deprecated-override', registered, fileRule: oldOverride },
     };
   }
@@ -168,8 +199,9 @@ function applyDefault(
     const oldRule = defaults.parse(deprecated.check_str);
     if (newRule.type === 'tree' && oldRule.type === 'tree') {
       const tree: CheckNode = { type: 'or', span: newRule.tree.span, operands: [newRule.tree, oldRule.tree] };
-      return { name, rule: { type: 'tree', tree }, origin: { kind: 'default-or-deprecated', registered } };
+      const rule: EnforcedRule = { type: 'tree', tree };
+      return { name, rule, structure: rule, origin: { kind: 'default-or-deprecated', registered } };
     }
   }
-  return { name, rule: newRule, origin: { kind: 'default', registered } };
+  return { name, rule: newRule, structure: newRule, origin: { kind: 'default', registered } };
 }

@@ -1,7 +1,8 @@
 import { parseCheckString } from '../check/checkParser';
 import { weightedDepth } from '../check/checkPrint';
-import type { CheckNode, ParsedRule } from '../check/checkTypes';
+import type { CheckNode, EnforcedRule, ParsedRule, Span } from '../check/checkTypes';
 import { parseListRule } from '../check/listRule';
+import { shiftParsedRule } from '../check/shiftRule';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyDocument, PolicyEntry } from '../document/documentTypes';
 import { pyTruthy } from '../python/pyTruth';
@@ -14,8 +15,8 @@ import {
   type PolicyOptions,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
-import { checkRulesDepth } from './referenceGraph';
-import type { ParsedRuleCache } from './ruleCache';
+import { checkRulesDepth, reuseReferenceGraph } from './referenceGraph';
+import type { ParsedRuleCache, RelativeParse } from './ruleCache';
 import {
   CHECK_RULES_UNITS_PER_STEP,
   judgeDepth,
@@ -31,9 +32,48 @@ export type LoadFailure = RaisesOutcome | UnknownOutcome;
 /** A policy file entry with the rule oslo.policy makes of its value. */
 export interface ParsedEntry {
   readonly entry: PolicyEntry;
+  /** The rule, spans in document offsets. */
   readonly parsed: ParsedRule;
+  /**
+   * The same rule with spans counting from the value's start (add `base`): shared by every
+   * entry with the same value text and kept across edits. For passes over the whole file
+   * that look at the rule's shape and need a place only for what they report.
+   */
+  readonly structure: ParsedRule;
+  /** Where `structure`'s offsets start in the document: the value's start. */
+  readonly base: number;
   /** False for an entry a later duplicate of the same key replaces. */
   readonly wins: boolean;
+}
+
+/** The entry's document-offset parse is made from the shared one the first time it is asked for. */
+class LoadedEntry implements ParsedEntry {
+  private absolute: ParsedRule | null = null;
+
+  constructor(
+    readonly entry: PolicyEntry,
+    readonly structure: ParsedRule,
+    readonly wins: boolean,
+  ) {}
+
+  get base(): number {
+    return this.entry.value.span.start;
+  }
+
+  get parsed(): ParsedRule {
+    return (this.absolute ??= shiftParsedRule(this.structure, this.base));
+  }
+
+  /** What a feature sees: the document-offset parse, as a plain entry. */
+  toJSON(): { entry: PolicyEntry; parsed: ParsedRule; wins: boolean } {
+    return { entry: this.entry, parsed: this.parsed, wins: this.wins };
+  }
+}
+
+/** A span of `structure` as document offsets. */
+export function documentSpan(entry: ParsedEntry, span: Span): Span {
+  const base = entry.base;
+  return { start: span.start + base, end: span.end + base };
 }
 
 /** One file as `Rules.load` reads it. */
@@ -57,11 +97,11 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
   let failure: LoadFailure | null = loadBehaviourFailure(document);
   const winners = winningIndexes(document.entries);
   const entries: ParsedEntry[] = document.entries.map((entry, index) => {
-    const wins = winners.has(index);
-    const { parsed, error } = cache ? cache.parse(document.text, entry, parseValue) : parseValue(entry);
+    const wins = winners[index] === 1;
+    const { structure, error } = cache ? cache.parse(document.text, entry, parseValue) : parseValue(entry);
     // Only the winning value of a duplicated key is ever parsed by the library.
-    if (wins && error && failure === null) failure = error;
-    return { entry, parsed, wins };
+    if (wins && error && failure === null) failure = shiftFailure(error, entry.value.span.start);
+    return new LoadedEntry(entry, structure, wins);
   });
   cache?.endReading();
   return { document, entries, failure };
@@ -74,11 +114,20 @@ function loadBehaviourFailure(document: PolicyDocument): LoadFailure | null {
   return null;
 }
 
-/** Python dicts keep the first position of a key and its last value. */
-function winningIndexes(entries: readonly PolicyEntry[]): Set<number> {
-  const last = new Map<string, number>();
-  entries.forEach((entry, index) => last.set(keyIdentity(entry), index));
-  return new Set(last.values());
+/** Python dicts keep the first position of a key and its last value: 1 for each last one. */
+function winningIndexes(entries: readonly PolicyEntry[]): Uint8Array {
+  // String keys by the name itself (the same string object across edits, its hash kept);
+  // other keys by an identity string. A str never equals an int, bool or None in Python.
+  const lastByName = new Map<string, number>();
+  const lastOther = new Map<string, number>();
+  entries.forEach((entry, index) => {
+    if (entry.key.t === 'str') lastByName.set(entry.key.v, index);
+    else lastOther.set(keyIdentity(entry), index);
+  });
+  const winners = new Uint8Array(entries.length);
+  for (const index of lastByName.values()) winners[index] = 1;
+  for (const index of lastOther.values()) winners[index] = 1;
+  return winners;
 }
 
 function keyIdentity(entry: PolicyEntry): string {
@@ -100,19 +149,40 @@ function keyIdentity(entry: PolicyEntry): string {
   }
 }
 
-function parseValue(entry: PolicyEntry): { parsed: ParsedRule; error: LoadFailure | null } {
+function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {
+  const at = failure.at;
+  return at ? { ...failure, at: { start: at.start + delta, end: at.end + delta } } : failure;
+}
+
+/** The rule of a value, spans relative to the value's start (see `ParsedEntry.structure`). */
+function parseValue(entry: PolicyEntry): RelativeParse {
+  const base = entry.value.span.start;
   const value = entry.value;
+  const whole: Span = { start: 0, end: value.span.end - base };
   if (value.kind === 'string') {
-    const parsed = parseCheckString(value.text, value.toDoc);
-    return { parsed, error: parseDepthFailure(parsed, value.span) };
+    const toDoc = value.toDoc;
+    const structure = parseCheckString(value.text, (index) => toDoc(index) - base);
+    return { structure, error: parseDepthFailure(structure, whole) };
   }
   if (value.kind === 'list') {
+    // Rare: read in document offsets, then moved.
     const reading = parseListRule(value);
     return {
-      parsed: reading.parsed,
-      error: reading.ok ? null : raises(reading.exception, reading.message, value.span),
+      structure: shiftParsedRule(reading.parsed, -base),
+      error: reading.ok ? null : raises(reading.exception, reading.message, whole),
     };
   }
+  const absolute = parseOtherValue(value);
+  return {
+    structure: shiftParsedRule(absolute.parsed, -base),
+    error: absolute.error && shiftFailure(absolute.error, -base),
+  };
+}
+
+function parseOtherValue(value: Extract<PolicyEntry['value'], { kind: 'other' }>): {
+  parsed: ParsedRule;
+  error: LoadFailure | null;
+} {
   const always: ParsedRule = {
     ...EMPTY_RULE,
     enforced: { type: 'tree', tree: { type: 'always', span: value.span } },
@@ -155,6 +225,23 @@ export function strUnits(node: CheckNode): number {
   );
 }
 
+/** A file's rule: its document-offset tree is made only when something asks for it. */
+class EntryRule implements FileRule {
+  constructor(
+    readonly name: string,
+    private readonly parsedEntry: ParsedEntry,
+    readonly layer: number,
+  ) {}
+
+  get rule(): EnforcedRule {
+    return this.parsedEntry.parsed.enforced;
+  }
+
+  get structure(): EnforcedRule {
+    return this.parsedEntry.structure.enforced;
+  }
+}
+
 export interface PolicyInput {
   /** The main file first, then the files of policy.d folders in load order. */
   readonly files: readonly LoadedFile[];
@@ -167,17 +254,23 @@ export interface PolicyInput {
  * the registered defaults with deprecated-rule handling, and `check_rules`, any of which may
  * raise; a failure makes every enforcement raise.
  */
-export function loadEffectivePolicy(input: PolicyInput, defaults = new DefaultsParser()): EffectivePolicy {
+export function loadEffectivePolicy(
+  input: PolicyInput,
+  defaults = new DefaultsParser(),
+  /** The policy of the document's previous version, whose reference graph may still hold. */
+  previous: EffectivePolicy | null = null,
+): EffectivePolicy {
   const fileRules: FileRule[] = [];
   let loadFailure: LoadFailure | null = null;
   const registeredNames = new Set(input.registered.map((rule) => rule.name));
   input.files.forEach((file, layer) => {
     loadFailure ??= file.failure;
-    for (const { entry, parsed, wins } of file.entries) {
+    for (const parsedEntry of file.entries) {
+      const { entry, structure, wins } = parsedEntry;
       if (!wins || entry.name === null) continue;
-      fileRules.push({ name: entry.name, rule: parsed.enforced, layer });
-      if (loadFailure === null && registeredNames.has(entry.name) && parsed.enforced.type === 'tree') {
-        loadFailure = strDepthFailure(parsed.enforced.tree, entry.value.span);
+      fileRules.push(new EntryRule(entry.name, parsedEntry, layer));
+      if (loadFailure === null && registeredNames.has(entry.name) && structure.enforced.type === 'tree') {
+        loadFailure = strDepthFailure(structure.enforced.tree, entry.value.span);
       }
     }
   });
@@ -185,6 +278,7 @@ export function loadEffectivePolicy(input: PolicyInput, defaults = new DefaultsP
     { fileRules, registered: input.registered, options: input.options, loadFailure },
     defaults,
   );
+  reuseReferenceGraph(policy, previous);
   if (policy.loadFailure) return policy;
   const checkRulesFailure = checkRulesDepthFailure(policy);
   return checkRulesFailure ? policy.withLoadFailure(checkRulesFailure) : policy;

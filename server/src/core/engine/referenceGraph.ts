@@ -1,5 +1,5 @@
-import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
-import type { EffectivePolicy } from './effectivePolicy';
+import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
+import type { EffectivePolicy, EffectiveRule } from './effectivePolicy';
 
 /**
  * The `rule:` references among the effective rules, with integer ids, built once per policy:
@@ -18,10 +18,11 @@ export interface ReferenceGraph {
   readonly walkLevels: Int32Array;
 }
 
-const graphs = new WeakMap<EffectivePolicy, ReferenceGraph>();
+/** By the policy's rule map, which a policy and its `withLoadFailure` copy share. */
+const graphs = new WeakMap<ReadonlyMap<string, EffectiveRule>, ReferenceGraph>();
 
 export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
-  const cached = graphs.get(policy);
+  const cached = graphs.get(policy.rules);
   if (cached) return cached;
   const names = [...policy.rules.keys()];
   const idOf = new Map<string, number>();
@@ -43,14 +44,16 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     pendingLevels.push(level);
     pendingWalked.push(walked);
   };
-  names.forEach((name, id) => {
+  let id = -1;
+  for (const effective of policy.rules.values()) {
+    id++;
     start[id] = targets.length;
     walkStart[id] = walkTargets.length;
-    const rule = policy.rules.get(name)!.rule;
-    if (rule.type !== 'tree') return;
+    const rule = effective.structure;
+    if (rule.type !== 'tree') continue;
     const tree = rule.tree;
     // Most rules are a single check or hold no `rule:` at all: skip the walk when possible.
-    if (tree.type === 'check' && tree.kindClass !== 'rule') return;
+    if (tree.type === 'check' && tree.kindClass !== 'rule') continue;
     push(tree, 0, true);
     while (pendingNodes.length > 0) {
       const node = pendingNodes.pop()!;
@@ -73,7 +76,7 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
         for (const operand of node.operands) push(operand, level + 1, walked);
       }
     }
-  });
+  }
   start[names.length] = targets.length;
   walkStart[names.length] = walkTargets.length;
   const graph: ReferenceGraph = {
@@ -85,14 +88,68 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     walkTargets: Int32Array.from(walkTargets),
     walkLevels: Int32Array.from(walkLevels),
   };
-  graphs.set(policy, graph);
+  graphs.set(policy.rules, graph);
   return graph;
 }
 
-/** Every `rule:` check of a tree, `not` included (evaluation follows those too), in source order. */
-export function ruleReferences(root: CheckNode | null): LeafCheckNode[] {
+/**
+ * Gives `policy` the graph (and with it the cycles and depth) of `previous` when both hold the
+ * same rule names in the same order, referring to each other the same way: most keystrokes
+ * change one check string and no reference. Rules with the same parse are not even compared.
+ */
+export function reuseReferenceGraph(policy: EffectivePolicy, previous: EffectivePolicy | null): void {
+  if (!previous || graphs.has(policy.rules)) return;
+  const graph = graphs.get(previous.rules);
+  if (!graph || previous.rules.size !== policy.rules.size) return;
+  const earlier = previous.rules.values();
+  for (const rule of policy.rules.values()) {
+    const old = earlier.next().value as EffectiveRule;
+    if (old.name !== rule.name) return;
+    if (old.structure !== rule.structure && referenceWalk(old.structure) !== referenceWalk(rule.structure))
+      return;
+  }
+  graphs.set(policy.rules, graph);
+}
+
+/** The `rule:` references of a rule in the order, levels and `not`-ness the graph records them. */
+function referenceWalk(rule: EnforcedRule): string {
+  if (rule.type !== 'tree') return '';
+  const steps: (string | number | boolean)[] = [];
+  const pending: { node: CheckNode; level: number; walked: boolean }[] = [
+    { node: rule.tree, level: 0, walked: true },
+  ];
+  while (pending.length > 0) {
+    const { node, level, walked } = pending.pop()!;
+    if (node.type === 'check') {
+      if (node.kindClass === 'rule') steps.push(node.match, level, walked);
+    } else if (node.type === 'not') pending.push({ node: node.operand, level, walked: false });
+    else if (node.type === 'and' || node.type === 'or') {
+      for (const operand of node.operands) pending.push({ node: operand, level: level + 1, walked });
+    }
+  }
+  return JSON.stringify(steps);
+}
+
+const NO_REFERENCES: readonly LeafCheckNode[] = [];
+const referencesOf = new WeakMap<CheckNode, readonly LeafCheckNode[]>();
+
+/**
+ * Every `rule:` check of a tree, `not` included (evaluation follows those too), in source order.
+ * Remembered per tree: the shared parses of a file are asked again after every edit.
+ */
+export function ruleReferences(root: CheckNode | null): readonly LeafCheckNode[] {
+  if (!root) return NO_REFERENCES;
+  if (root.type === 'check') return root.kindClass === 'rule' ? [root] : NO_REFERENCES;
+  let found = referencesOf.get(root);
+  if (!found) {
+    found = collectReferences(root);
+    referencesOf.set(root, found);
+  }
+  return found;
+}
+
+function collectReferences(root: CheckNode): readonly LeafCheckNode[] {
   const found: LeafCheckNode[] = [];
-  if (!root) return found;
   const pending: CheckNode[] = [root];
   while (pending.length > 0) {
     const node = pending.pop()!;
@@ -110,8 +167,19 @@ export function ruleReferences(root: CheckNode | null): LeafCheckNode[] {
  * The cycles among the effective rules: strongly connected components of the reference graph
  * (Tarjan's algorithm, iterative), each as rule names. A rule referring to itself is one.
  */
+const cyclesOf = new WeakMap<ReferenceGraph, string[][]>();
+
 export function ruleCycles(policy: EffectivePolicy): string[][] {
   const graph = referenceGraph(policy);
+  let cycles = cyclesOf.get(graph);
+  if (!cycles) {
+    cycles = findCycles(graph);
+    cyclesOf.set(graph, cycles);
+  }
+  return cycles;
+}
+
+function findCycles(graph: ReferenceGraph): string[][] {
   const count = graph.names.length;
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
@@ -170,8 +238,19 @@ export function ruleCycles(policy: EffectivePolicy): string[][] {
  * The deepest recursion of oslo.policy's `check_rules` (its `_cycle_check`), in steps: one
  * per `rule:` hop and per and/or level, cycles cut. Iterative, memoised per rule.
  */
+const depthOf = new WeakMap<ReferenceGraph, number>();
+
 export function checkRulesDepth(policy: EffectivePolicy): number {
   const graph = referenceGraph(policy);
+  let depth = depthOf.get(graph);
+  if (depth === undefined) {
+    depth = deepestWalk(graph);
+    depthOf.set(graph, depth);
+  }
+  return depth;
+}
+
+function deepestWalk(graph: ReferenceGraph): number {
   const count = graph.names.length;
   const depth = new Int32Array(count).fill(-1);
   const onStack = new Uint8Array(count);

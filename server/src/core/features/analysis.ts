@@ -91,8 +91,14 @@ export class DocumentCaches {
   readonly memo = new FeatureMemo();
   readonly defaults = new DefaultsParser();
   readonly suggester = new Suggester();
+  /** The last version's effective policy: its reference graph often still holds. */
+  policy: EffectivePolicy | null = null;
   /** The last namespace choice and what it was made from: names rarely change while typing. */
-  choice: { readonly key: string; readonly value: NamespaceChoice } | null = null;
+  choice: {
+    readonly key: string;
+    readonly names: readonly (string | null)[];
+    readonly value: NamespaceChoice;
+  } | null = null;
 }
 
 export function chooseNamespaces(
@@ -229,13 +235,19 @@ function cachedChoice(
   caches: DocumentCaches,
 ): NamespaceChoice {
   const { settings, catalogs } = input;
-  const parts = [input.uri, settings.service, settings.release, String(catalogs.custom.length)];
-  for (const entry of entries) parts.push(entry.name ?? '');
-  const key = parts.join('\u0000');
-  if (caches.choice?.key === key) return caches.choice.value;
+  const key = [input.uri, settings.service, settings.release, String(catalogs.custom.length)].join('\u0000');
+  const previous = caches.choice;
+  if (previous?.key === key && sameNames(previous.names, entries)) return previous.value;
   const value = chooseNamespaces(input.uri, entries, settings, catalogs);
-  caches.choice = { key, value };
+  caches.choice = { key, names: entries.map((entry) => entry.name), value };
   return value;
+}
+
+/** Compared name by name: unchanged entries hand back the same string objects, so this is cheap. */
+function sameNames(names: readonly (string | null)[], entries: readonly PolicyEntry[]): boolean {
+  if (names.length !== entries.length) return false;
+  for (let index = 0; index < names.length; index++) if (names[index] !== entries[index].name) return false;
+  return true;
 }
 
 export interface AnalyzeInput {
@@ -269,11 +281,15 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     ignoresSystemScope: !releaseBehaviour(choice.release).copiesSystemScope,
   };
   const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
-  const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.defaults);
-  const byName = new Map<string, ParsedEntry>();
-  for (const entry of file.entries)
-    if (entry.wins && entry.entry.name !== null) byName.set(entry.entry.name, entry);
-  const starts = file.entries.map((entry) => entry.entry.span.start);
+  const policy = loadEffectivePolicy(
+    { files, registered: registeredList, options },
+    caches.defaults,
+    caches.policy,
+  );
+  caches.policy = policy;
+  // Both made when first asked for: a keystroke's diagnostics need neither.
+  let byName: Map<string, ParsedEntry> | null = null;
+  let starts: number[] | null = null;
   return {
     uri: input.uri,
     version: input.version,
@@ -286,10 +302,18 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     vocabulary,
     settings: input.settings,
     options,
-    byName,
+    get byName(): ReadonlyMap<string, ParsedEntry> {
+      if (!byName) {
+        byName = new Map();
+        for (const entry of file.entries)
+          if (entry.wins && entry.entry.name !== null) byName.set(entry.entry.name, entry);
+      }
+      return byName;
+    },
     suggester: caches.suggester,
     memo: caches.memo,
     entryAt(offset: number): ParsedEntry | null {
+      starts ??= file.entries.map((entry) => entry.entry.span.start);
       // Entries are in document order: binary search the last one starting at or before offset.
       let low = 0;
       let high = starts.length - 1;

@@ -1,4 +1,4 @@
-import type { Span } from '../check/checkTypes';
+import type { LeafCheckNode, Span } from '../check/checkTypes';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
 import { closestNames } from '../text/similar';
@@ -19,7 +19,9 @@ export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): Poli
       message: problem.message,
     });
   }
-  for (const { parsed } of file.entries) {
+  for (const parsedEntry of file.entries) {
+    if (parsedEntry.structure.problems.length === 0) continue;
+    const parsed = parsedEntry.parsed;
     for (const problem of parsed.problems) {
       const severity = problem.code === 'not-a-string' && !parsed.failed ? 'warning' : 'error';
       diagnostics.push({ span: problem.span, severity, code: problem.code, message: problem.message });
@@ -88,6 +90,7 @@ function hasErrorAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undef
 
 function duplicateKeys(file: LoadedFile): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
+  if (file.entries.every((entry) => entry.wins)) return diagnostics;
   const winners = new Map<string, Span>();
   for (const { entry, wins } of file.entries)
     if (wins && entry.name !== null) winners.set(entry.name, entry.keySpan);
@@ -109,9 +112,11 @@ function duplicateKeys(file: LoadedFile): PolicyDiagnostic[] {
 function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   const fallback = policy.defaultRule && policy.rules.has(policy.defaultRule) ? policy.defaultRule : null;
-  for (const { entry, parsed, wins } of file.entries) {
-    if (!wins) continue;
-    for (const reference of ruleReferences(parsed.display)) {
+  for (const parsedEntry of file.entries) {
+    if (!parsedEntry.wins) continue;
+    if (allDefined(ruleReferences(parsedEntry.structure.display), policy)) continue;
+    const entry = parsedEntry.entry;
+    for (const reference of ruleReferences(parsedEntry.parsed.display)) {
       if (policy.rules.has(reference.match)) continue;
       const suggestions = closestNames(reference.match, policy.rules.keys());
       const hint =
@@ -128,6 +133,11 @@ function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyD
     }
   }
   return diagnostics;
+}
+
+function allDefined(references: readonly LeafCheckNode[], policy: EffectivePolicy): boolean {
+  for (const reference of references) if (!policy.rules.has(reference.match)) return false;
+  return true;
 }
 
 function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
@@ -178,12 +188,13 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
     }
     return path;
   };
-  for (const { entry, parsed, wins } of file.entries) {
-    if (!wins || entry.name === null) continue;
+  for (const parsedEntry of file.entries) {
+    const entry = parsedEntry.entry;
+    if (!parsedEntry.wins || entry.name === null) continue;
     const component = componentOf.get(entry.name);
     if (!component || policy.rules.get(entry.name)?.origin.kind !== 'file') continue;
     const inComponent = memberSet(component);
-    for (const reference of ruleReferences(parsed.display)) {
+    for (const reference of ruleReferences(parsedEntry.parsed.display)) {
       if (!inComponent.has(reference.match)) continue;
       const related: RelatedInformation[] =
         component.length <= CYCLE_NAMES_SHOWN

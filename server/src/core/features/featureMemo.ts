@@ -1,9 +1,12 @@
 import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
+import type { CheckNode, EnforcedRule } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
+import type { Vocabulary } from '../catalog/vocabulary';
 import { readKind, type KindReading } from '../engine/leafCache';
 import { percentFormat, type FormatResult } from '../python/pyFormat';
 import { pyDict, pyStr } from '../python/pyValue';
+import type { PolicyDiagnostic } from './diagnosticTypes';
 
 /** Above this many remembered answers a map starts again: a bound on memory, not a cache policy. */
 const LIMIT = 20_000;
@@ -17,6 +20,39 @@ export class FeatureMemo {
   private readonly defaults = new WeakMap<RegisteredRule, string>();
   private readonly kinds = new Map<string, KindReading>();
   private readonly formats = new Map<string, { keys: string[]; probe: FormatResult }>();
+
+  private readonly canonicals = new WeakMap<EnforcedRule, string>();
+  private checksContext: { readonly vocabulary: Vocabulary; readonly key: string } | null = null;
+  private checks = new WeakMap<CheckNode, readonly PolicyDiagnostic[]>();
+
+  /** The canonical form of a rule (spans do not matter): remembered per parse. */
+  canonical(rule: EnforcedRule): string {
+    let found = this.canonicals.get(rule);
+    if (found === undefined) {
+      found = canonicalRuleString(rule);
+      this.canonicals.set(rule, found);
+    }
+    return found;
+  }
+
+  /** The diagnostics of one check tree in one vocabulary and namespace choice, computed once. */
+  checkDiagnostics(
+    root: CheckNode,
+    vocabulary: Vocabulary,
+    key: string,
+    compute: () => readonly PolicyDiagnostic[],
+  ): readonly PolicyDiagnostic[] {
+    if (this.checksContext?.vocabulary !== vocabulary || this.checksContext.key !== key) {
+      this.checksContext = { vocabulary, key };
+      this.checks = new WeakMap();
+    }
+    let found = this.checks.get(root);
+    if (!found) {
+      found = compute();
+      this.checks.set(root, found);
+    }
+    return found;
+  }
 
   /** The canonical form of a registered default, as `oslopolicy-list-redundant` compares it. */
   defaultCanonical(rule: RegisteredRule): string {

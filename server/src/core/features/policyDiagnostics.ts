@@ -1,4 +1,3 @@
-import { canonicalRuleString } from '../check/checkPrint';
 import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
@@ -46,10 +45,10 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   if (analysis.choice.namespaces.length === 0) return diagnostics;
   const where = `${analysis.choice.namespaces.join(', ')} (${analysis.choice.sources.get(analysis.choice.namespaces[0]) ?? '?'})`;
   const referenced = new Set<string>();
-  for (const { parsed, wins } of analysis.file.entries) {
-    if (wins) for (const reference of ruleReferences(parsed.display)) referenced.add(reference.match);
+  for (const { structure, wins } of analysis.file.entries) {
+    if (wins) for (const reference of ruleReferences(structure.display)) referenced.add(reference.match);
   }
-  for (const { entry, parsed, wins } of analysis.file.entries) {
+  for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const name = entry.name;
     const registered = analysis.registered.get(name);
@@ -97,7 +96,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         tags: ['deprecated'],
       });
     }
-    if (canonicalRuleString(parsed.enforced) === analysis.memo.defaultCanonical(registered)) {
+    if (analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)) {
       diagnostics.push({
         span: entry.span,
         severity: 'hint',
@@ -113,7 +112,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       });
     }
     const opensWrite = registered.operations.some((op) => WRITE_METHODS.has(op.method.toUpperCase()));
-    const tree = parsed.enforced.type === 'tree' ? parsed.enforced.tree : null;
+    const tree = structure.enforced.type === 'tree' ? structure.enforced.tree : null;
     if (opensWrite && tree?.type === 'always') {
       const methods = registered.operations.filter((op) => WRITE_METHODS.has(op.method.toUpperCase()));
       diagnostics.push({
@@ -129,12 +128,36 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
 
 const KNOWN_KINDS = ['rule', 'role', 'http', 'https'];
 
+/**
+ * What each check of the file reveals at enforcement. Depends on the check string and the
+ * namespaces alone: computed once per shared parse (spans relative to the value) and moved to
+ * each entry's place, so an edit re-checks only the rules it touched.
+ */
 function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
+  const diagnostics: PolicyDiagnostic[] = [];
+  const context = `${analysis.choice.namespaces.join(',')}`;
+  for (const parsedEntry of analysis.file.entries) {
+    const root = parsedEntry.structure.display;
+    if (!root) continue;
+    const relative = analysis.memo.checkDiagnostics(root, analysis.vocabulary, context, () =>
+      relativeCheckDiagnostics(analysis, root),
+    );
+    if (relative.length === 0) continue;
+    const base = parsedEntry.base;
+    for (const diagnostic of relative) {
+      const span = { start: diagnostic.span.start + base, end: diagnostic.span.end + base };
+      diagnostics.push({ ...diagnostic, span });
+    }
+  }
+  return diagnostics;
+}
+
+function relativeCheckDiagnostics(analysis: PolicyAnalysis, root: CheckNode): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   const attributes = analysis.vocabulary.attributes;
   const namespaceKnown = analysis.choice.namespaces.length > 0;
-  for (const { parsed } of analysis.file.entries) {
-    forEachLeaf(parsed.display, (leaf) => {
+  {
+    forEachLeaf(root, (leaf) => {
       if (leaf.kindClass === 'http' || leaf.kindClass === 'https') {
         diagnostics.push({
           span: leaf.span,
