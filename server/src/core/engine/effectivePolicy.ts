@@ -94,6 +94,8 @@ export class EffectivePolicy implements RuleSet {
     registered: ReadonlyMap<string, RegisteredRule>,
     fileRules: ReadonlyMap<string, FileRule>,
     loadFailure: RaisesOutcome | UnknownOutcome | null,
+    /** How the names were laid out, for the next version (see `PolicyShape`). */
+    readonly shape: PolicyShape | null = null,
   ) {
     this.rules = rules;
     this.registered = registered;
@@ -107,7 +109,14 @@ export class EffectivePolicy implements RuleSet {
   }
 
   withLoadFailure(failure: RaisesOutcome | UnknownOutcome): EffectivePolicy {
-    return new EffectivePolicy(this.options, this.rules, this.registered, this.fileRules, failure);
+    return new EffectivePolicy(
+      this.options,
+      this.rules,
+      this.registered,
+      this.fileRules,
+      failure,
+      this.shape,
+    );
   }
 }
 
@@ -138,32 +147,142 @@ export class DefaultsParser {
 export function buildEffectivePolicy(
   input: EffectivePolicyInput,
   defaults = new DefaultsParser(),
+  /** The previous version's policy: when the same names are defined, its key order is reused. */
+  previous: EffectivePolicy | null = null,
 ): EffectivePolicy {
-  const rules = new Map<string, EffectiveRule>();
-  const fileRules = new Map<string, FileRule>();
-  for (const fileRule of input.fileRules) {
-    fileRules.set(fileRule.name, fileRule);
-    rules.set(fileRule.name, new FileEffectiveRule(fileRule));
+  const { byName: registered, duplicate } = registeredByName(input.registered);
+  const shape = policyShape(input, registered, previous?.shape ?? null);
+  const fileSlots: FileRule[] = new Array<FileRule>(shape.fileIndex.size);
+  input.fileRules.forEach((fileRule, position) => {
+    // A later file's rule of the same name replaces the earlier one, in the earlier one's place.
+    fileSlots[shape.slotOf[position]] = fileRule;
+  });
+  const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
+  const ruleSlots: EffectiveRule[] = fileSlots.map((fileRule) => new FileEffectiveRule(fileRule));
+  for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options, defaults));
+  const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
+  const loadFailure = input.loadFailure ?? duplicate;
+  return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure, shape);
+}
+
+/**
+ * The names of a policy and their order: the files' rule names as first defined, then the
+ * registered defaults they do not override. Typing inside a check string changes no name, so
+ * the next version reuses this and builds no map of 10,000 names again.
+ */
+export interface PolicyShape {
+  readonly registeredList: readonly RegisteredRule[];
+  /** The file rules' names in input order, to compare with the next version's. */
+  readonly fileNames: readonly string[];
+  /** Input position → slot in `fileIndex` order. */
+  readonly slotOf: Int32Array;
+  readonly fileIndex: ReadonlyMap<string, number>;
+  readonly ruleIndex: ReadonlyMap<string, number>;
+  /** The registered rules enforced by default, in `ruleIndex` order after the file rules. */
+  readonly defaults: readonly RegisteredRule[];
+}
+
+function policyShape(
+  input: EffectivePolicyInput,
+  registered: ReadonlyMap<string, RegisteredRule>,
+  previous: PolicyShape | null,
+): PolicyShape {
+  const fileRules = input.fileRules;
+  if (
+    previous &&
+    previous.registeredList === input.registered &&
+    previous.fileNames.length === fileRules.length &&
+    fileRules.every((rule, position) => rule.name === previous.fileNames[position])
+  )
+    return previous;
+  const fileIndex = new Map<string, number>();
+  const slotOf = new Int32Array(fileRules.length);
+  const fileNames = fileRules.map((rule, position) => {
+    let slot = fileIndex.get(rule.name);
+    if (slot === undefined) fileIndex.set(rule.name, (slot = fileIndex.size));
+    slotOf[position] = slot;
+    return rule.name;
+  });
+  const ruleIndex = new Map(fileIndex);
+  const defaults: RegisteredRule[] = [];
+  for (const rule of registered.values()) {
+    if (ruleIndex.has(rule.name)) continue;
+    ruleIndex.set(rule.name, ruleIndex.size);
+    defaults.push(rule);
   }
-  const registered = new Map<string, RegisteredRule>();
-  let loadFailure = input.loadFailure ?? null;
-  for (const rule of input.registered) {
-    if (registered.has(rule.name)) {
+  return { registeredList: input.registered, fileNames, slotOf, fileIndex, ruleIndex, defaults };
+}
+
+const registeredMaps = new WeakMap<
+  readonly RegisteredRule[],
+  { byName: ReadonlyMap<string, RegisteredRule>; duplicate: RaisesOutcome | null }
+>();
+
+/** The registered rules by name, once per list (the same list serves every version of a document). */
+function registeredByName(list: readonly RegisteredRule[]): {
+  byName: ReadonlyMap<string, RegisteredRule>;
+  duplicate: RaisesOutcome | null;
+} {
+  let found = registeredMaps.get(list);
+  if (found) return found;
+  const byName = new Map<string, RegisteredRule>();
+  let duplicate: RaisesOutcome | null = null;
+  for (const rule of list) {
+    if (byName.has(rule.name)) {
       // register_default raises DuplicatePolicyError: the service cannot even start its enforcer.
-      loadFailure ??= {
+      duplicate ??= {
         kind: 'raises',
         exception: 'DuplicatePolicyError',
         message: `Policy ${rule.name} is already registered (two namespaces register it)`,
       };
       continue;
     }
-    registered.set(rule.name, rule);
+    byName.set(rule.name, rule);
   }
-  for (const rule of registered.values()) {
-    if (rules.has(rule.name)) continue;
-    rules.set(rule.name, applyDefault(rule, fileRules, input.options, defaults));
+  found = { byName, duplicate };
+  registeredMaps.set(list, found);
+  return found;
+}
+
+/** A read-only map over values in slots, its keys' order (and their index) shareable between versions. */
+class IndexedMap<V> implements ReadonlyMap<string, V> {
+  constructor(
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly slots: readonly V[],
+  ) {}
+
+  get size(): number {
+    return this.slots.length;
   }
-  return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure);
+
+  get(key: string): V | undefined {
+    const slot = this.index.get(key);
+    return slot === undefined ? undefined : this.slots[slot];
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  keys(): MapIterator<string> {
+    return this.index.keys();
+  }
+
+  values(): MapIterator<V> {
+    return this.slots.values();
+  }
+
+  *entries(): MapIterator<[string, V]> {
+    for (const [key, slot] of this.index) yield [key, this.slots[slot]];
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(visit: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
+    for (const [key, slot] of this.index) visit.call(thisArg, this.slots[slot], key, this);
+  }
 }
 
 /** oslo.policy's `_handle_deprecated_rule`, for a registered rule the files do not override. */

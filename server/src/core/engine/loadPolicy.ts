@@ -1,6 +1,6 @@
 import { parseCheckString } from '../check/checkParser';
 import { weightedDepth } from '../check/checkPrint';
-import type { CheckNode, EnforcedRule, ParsedRule, Span } from '../check/checkTypes';
+import type { CheckNode, EnforcedRule, LeafCheckNode, ParsedRule, Span } from '../check/checkTypes';
 import { parseListRule } from '../check/listRule';
 import { shiftParsedRule } from '../check/shiftRule';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -15,7 +15,7 @@ import {
   type PolicyOptions,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
-import { checkRulesDepth, reuseReferenceGraph } from './referenceGraph';
+import { checkRulesDepth, reuseReferenceGraph, ruleReferences } from './referenceGraph';
 import type { ParsedRuleCache, RelativeParse } from './ruleCache';
 import {
   CHECK_RULES_UNITS_PER_STEP,
@@ -42,6 +42,8 @@ export interface ParsedEntry {
   readonly structure: ParsedRule;
   /** Where `structure`'s offsets start in the document: the value's start. */
   readonly base: number;
+  /** The `rule:` checks of `structure.display` (relative spans too). */
+  readonly references: readonly LeafCheckNode[];
   /** False for an entry a later duplicate of the same key replaces. */
   readonly wins: boolean;
 }
@@ -53,6 +55,7 @@ class LoadedEntry implements ParsedEntry {
   constructor(
     readonly entry: PolicyEntry,
     readonly structure: ParsedRule,
+    readonly references: readonly LeafCheckNode[],
     readonly wins: boolean,
   ) {}
 
@@ -95,13 +98,15 @@ const EMPTY_RULE: ParsedRule = {
 /** `Rules.load(data)`: `parse_file_contents`, then `parse_rule` of every (winning) value. */
 export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache): LoadedFile {
   let failure: LoadFailure | null = loadBehaviourFailure(document);
-  const winners = winningIndexes(document.entries);
+  const winners = cachedWinners(document.entries, cache);
   const entries: ParsedEntry[] = document.entries.map((entry, index) => {
     const wins = winners[index] === 1;
-    const { structure, error } = cache ? cache.parse(document.text, entry, parseValue) : parseValue(entry);
+    const { structure, error, references } = cache
+      ? cache.parse(document.text, entry, parseValue)
+      : withReferences(parseValue(entry));
     // Only the winning value of a duplicated key is ever parsed by the library.
     if (wins && error && failure === null) failure = shiftFailure(error, entry.value.span.start);
-    return new LoadedEntry(entry, structure, wins);
+    return new LoadedEntry(entry, structure, references, wins);
   });
   cache?.endReading();
   return { document, entries, failure };
@@ -112,6 +117,23 @@ function loadBehaviourFailure(document: PolicyDocument): LoadFailure | null {
   if (load.kind === 'raises') return raises(load.exception, load.message, load.span);
   if (load.kind === 'unpredictable') return unknown(load.reason, load.span);
   return null;
+}
+
+/** The previous reading's winners when every key is the same (the same object, or the same string). */
+function cachedWinners(entries: readonly PolicyEntry[], cache: ParsedRuleCache | undefined): Uint8Array {
+  const previous = cache?.winners;
+  if (previous && previous.keys.length === entries.length) {
+    let same = true;
+    for (let index = 0; index < entries.length && same; index++) {
+      const key = entries[index].key;
+      const old = previous.keys[index];
+      same = key === old || (key.t === 'str' && old.t === 'str' && key.v === old.v);
+    }
+    if (same) return previous.winners;
+  }
+  const winners = winningIndexes(entries);
+  if (cache) cache.winners = { keys: entries.map((entry) => entry.key), winners };
+  return winners;
 }
 
 /** Python dicts keep the first position of a key and its last value: 1 for each last one. */
@@ -147,6 +169,10 @@ function keyIdentity(entry: PolicyEntry): string {
     default:
       return `other:${entry.keySpan.start}`;
   }
+}
+
+function withReferences(parse: RelativeParse): RelativeParse & { references: readonly LeafCheckNode[] } {
+  return { ...parse, references: ruleReferences(parse.structure.display) };
 }
 
 function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {
@@ -277,6 +303,7 @@ export function loadEffectivePolicy(
   const policy = buildEffectivePolicy(
     { fileRules, registered: input.registered, options: input.options, loadFailure },
     defaults,
+    previous,
   );
   reuseReferenceGraph(policy, previous);
   if (policy.loadFailure) return policy;

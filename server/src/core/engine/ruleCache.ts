@@ -1,8 +1,9 @@
-import type { ParsedRule } from '../check/checkTypes';
+import type { LeafCheckNode, ParsedRule } from '../check/checkTypes';
 import type { PolicyEntry } from '../document/documentTypes';
 import { GenerationMap } from '../document/generations';
 import { entryIdentity } from '../document/shiftEntry';
 import type { LoadFailure } from './loadPolicy';
+import { ruleReferences } from './referenceGraph';
 
 /** A parse with spans relative to the start of the value it was read from. */
 export interface RelativeParse {
@@ -11,7 +12,9 @@ export interface RelativeParse {
   readonly error: LoadFailure | null;
 }
 
-interface CachedRule extends RelativeParse {
+export interface CachedRule extends RelativeParse {
+  /** The `rule:` checks of `structure.display`, found once per parse. */
+  readonly references: readonly LeafCheckNode[];
   /** Where the end of the value's text maps to, relative to its start: guards the reuse. */
   readonly valueOffset: number;
   readonly valueText: string | null;
@@ -28,8 +31,10 @@ export class ParsedRuleCache {
   private readonly rules = new GenerationMap<CachedRule>();
   /** The same entry read once and moved since (see `entryIdentity`) has the same parse: no text to slice and hash. */
   private readonly byIdentity = new WeakMap<PolicyEntry, CachedRule>();
+  /** The last reading's keys and which of them won, reused while the keys stay the same. */
+  winners: { readonly keys: readonly PolicyEntry['key'][]; readonly winners: Uint8Array } | null = null;
 
-  parse(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): RelativeParse {
+  parse(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): CachedRule {
     const identity = entryIdentity(entry);
     const known = this.byIdentity.get(identity);
     if (known) return known;
@@ -46,7 +51,13 @@ export class ParsedRuleCache {
     const valueOffset = value.kind === 'string' ? value.toDoc(value.text.length) - start : 0;
     const cached = this.rules.get(source);
     if (cached && cached.valueText === valueText && cached.valueOffset === valueOffset) return cached;
-    const fresh: CachedRule = { valueOffset, valueText, ...parse(entry) };
+    const parsed = parse(entry);
+    const fresh: CachedRule = {
+      valueOffset,
+      valueText,
+      ...parsed,
+      references: ruleReferences(parsed.structure.display),
+    };
     this.rules.set(source, fresh);
     return fresh;
   }

@@ -114,7 +114,7 @@ function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyD
   const fallback = policy.defaultRule && policy.rules.has(policy.defaultRule) ? policy.defaultRule : null;
   for (const parsedEntry of file.entries) {
     if (!parsedEntry.wins) continue;
-    if (allDefined(ruleReferences(parsedEntry.structure.display), policy)) continue;
+    if (allDefined(parsedEntry.references, policy)) continue;
     const entry = parsedEntry.entry;
     for (const reference of ruleReferences(parsedEntry.parsed.display)) {
       if (policy.rules.has(reference.match)) continue;

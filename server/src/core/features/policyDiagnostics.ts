@@ -2,7 +2,6 @@ import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
-import { ruleReferences } from './ruleGraph';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -45,8 +44,8 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   if (analysis.choice.namespaces.length === 0) return diagnostics;
   const where = `${analysis.choice.namespaces.join(', ')} (${analysis.choice.sources.get(analysis.choice.namespaces[0]) ?? '?'})`;
   const referenced = new Set<string>();
-  for (const { structure, wins } of analysis.file.entries) {
-    if (wins) for (const reference of ruleReferences(structure.display)) referenced.add(reference.match);
+  for (const { references, wins } of analysis.file.entries) {
+    if (wins) for (const reference of references) referenced.add(reference.match);
   }
   for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
