@@ -28,8 +28,8 @@ export interface FileRule {
   readonly rule: EnforcedRule;
   /** The same rule, its spans possibly not document offsets: for its shape alone (cheaper). */
   readonly structure?: EnforcedRule;
-  /** Index of the file among the layers (0 = main file, then policy.d files in order). */
-  readonly layer: number;
+  /** The same rule as the effective policy holds it, when one object can be both. */
+  readonly effective?: EffectiveRule;
 }
 
 /** Why a rule is enforced the way it is. */
@@ -158,7 +158,9 @@ export function buildEffectivePolicy(
     fileSlots[shape.slotOf[position]] = fileRule;
   });
   const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
-  const ruleSlots: EffectiveRule[] = fileSlots.map((fileRule) => new FileEffectiveRule(fileRule));
+  const ruleSlots: EffectiveRule[] = fileSlots.map(
+    (fileRule) => fileRule.effective ?? new FileEffectiveRule(fileRule),
+  );
   for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options, defaults));
   const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
   const loadFailure = input.loadFailure ?? duplicate;

@@ -11,8 +11,10 @@ import {
   buildEffectivePolicy,
   DefaultsParser,
   type EffectivePolicy,
+  type EffectiveRule,
   type FileRule,
   type PolicyOptions,
+  type RuleOrigin,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
 import { checkRulesDepth, reuseReferenceGraph, ruleReferences } from './referenceGraph';
@@ -46,6 +48,8 @@ export interface ParsedEntry {
   readonly references: readonly LeafCheckNode[];
   /** False for an entry a later duplicate of the same key replaces. */
   readonly wins: boolean;
+  /** A winning entry with a name as the rule it defines, in the files and in the effective policy. */
+  asRule(): FileRule & EffectiveRule;
 }
 
 /** The entry's document-offset parse is made from the shared one the first time it is asked for. */
@@ -67,9 +71,43 @@ class LoadedEntry implements ParsedEntry {
     return (this.absolute ??= shiftParsedRule(this.structure, this.base));
   }
 
+  asRule(): FileRule & EffectiveRule {
+    return new EntryRule(this);
+  }
+
   /** What a feature sees: the document-offset parse, as a plain entry. */
   toJSON(): { entry: PolicyEntry; parsed: ParsedRule; wins: boolean } {
     return { entry: this.entry, parsed: this.parsed, wins: this.wins };
+  }
+}
+
+/**
+ * A file's rule, also as the effective policy holds it (one object per rule, not two, after
+ * every keystroke). Its document-offset tree is made only when something asks for it.
+ */
+class EntryRule implements FileRule, EffectiveRule {
+  private fileOrigin: RuleOrigin | null = null;
+
+  constructor(private readonly parsedEntry: ParsedEntry) {}
+
+  get name(): string {
+    return this.parsedEntry.entry.name ?? '';
+  }
+
+  get rule(): EnforcedRule {
+    return this.parsedEntry.parsed.enforced;
+  }
+
+  get structure(): EnforcedRule {
+    return this.parsedEntry.structure.enforced;
+  }
+
+  get effective(): EffectiveRule {
+    return this;
+  }
+
+  get origin(): RuleOrigin {
+    return (this.fileOrigin ??= { kind: 'file', fileRule: this });
   }
 }
 
@@ -251,23 +289,6 @@ export function strUnits(node: CheckNode): number {
   );
 }
 
-/** A file's rule: its document-offset tree is made only when something asks for it. */
-class EntryRule implements FileRule {
-  constructor(
-    readonly name: string,
-    private readonly parsedEntry: ParsedEntry,
-    readonly layer: number,
-  ) {}
-
-  get rule(): EnforcedRule {
-    return this.parsedEntry.parsed.enforced;
-  }
-
-  get structure(): EnforcedRule {
-    return this.parsedEntry.structure.enforced;
-  }
-}
-
 export interface PolicyInput {
   /** The main file first, then the files of policy.d folders in load order. */
   readonly files: readonly LoadedFile[];
@@ -289,17 +310,17 @@ export function loadEffectivePolicy(
   const fileRules: FileRule[] = [];
   let loadFailure: LoadFailure | null = null;
   const registeredNames = new Set(input.registered.map((rule) => rule.name));
-  input.files.forEach((file, layer) => {
+  for (const file of input.files) {
     loadFailure ??= file.failure;
     for (const parsedEntry of file.entries) {
       const { entry, structure, wins } = parsedEntry;
       if (!wins || entry.name === null) continue;
-      fileRules.push(new EntryRule(entry.name, parsedEntry, layer));
+      fileRules.push(parsedEntry.asRule());
       if (loadFailure === null && registeredNames.has(entry.name) && structure.enforced.type === 'tree') {
         loadFailure = strDepthFailure(structure.enforced.tree, entry.value.span);
       }
     }
-  });
+  }
   const policy = buildEffectivePolicy(
     { fileRules, registered: input.registered, options: input.options, loadFailure },
     defaults,
