@@ -33,7 +33,7 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   const chunked = chunkYaml(text);
   let pieces: PiecesReading | null = null;
   if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
-  cache.endReading(text);
+  cache.endReading(text, pieces?.entries ?? null);
   const reading: YamlReading = pieces ? { ...pieces, problems: [] } : readWhole(text);
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {

@@ -27,27 +27,27 @@ interface PieceReading {
 }
 
 /**
- * Readings of pieces keyed by their text, kept across the versions of one document: a piece
- * whose text did not change is not read again, only moved when an edit above it shifted it.
- * A piece not seen in the last reading is forgotten.
+ * Readings of pieces, kept across the versions of one document: a piece whose text did not
+ * change is not read again, only moved when an edit above it shifted it. Pieces before and
+ * after the edit are found by their index (a text diff tells which they are); others by their
+ * text. A reading stays as it was first read: where it is now is a delta beside it, and only
+ * its entries are moved (lazily, see `shiftEntry`).
  */
 export class YamlPieceCache {
   private readonly pieces = new GenerationMap<PieceReading>();
-  /** The last reading's text and its pieces by start offset. */
   private previousText: string | null = null;
-  /** The previous reading's pieces in order (empty when it did not read them all), and this one's. */
-  private previousPieces: PieceReading[] = [];
-  private pieceReadings: PieceReading[] = [];
+  /** The previous reading, piece by piece (empty when it did not read them all). */
+  private previous: PlacedPieces = EMPTY_PLACED;
+  private placed: PlacedPieces = newPlaced();
   private chunkCount = 0;
   /** The new text equals the previous one before `prefix` and from `suffixFrom` on (shifted by `delta`). */
   private prefix = 0;
   private suffixFrom = 0;
   private delta = 0;
+  /** Whether the previous text had no character PyYAML's scanner refuses (see `readYaml`). */
+  scannerClean = false;
 
-  /**
-   * Compares the text with the previous reading's once: a piece inside the unchanged head or
-   * tail is the previous reading (moved), found by its offset without hashing its text.
-   */
+  /** Compares the text with the previous reading's once, then reading starts. */
   beginReading(text: string): void {
     const old = this.previousText;
     if (old === null) {
@@ -92,61 +92,86 @@ export class YamlPieceCache {
     return [Math.max(0, this.prefix - 1), Math.min(text.length, this.suffixFrom + 1)];
   }
 
-  /** The reading of `chunks[index]`, read in order. */
-  read(text: string, chunks: readonly Chunk[], index: number): PieceReading {
+  /**
+   * Reads `chunks[index]` (in order) and adds its entries, at their place, to `entries`. Returns
+   * the reading (as first read) and how far it moved, or null when the piece needs the
+   * whole-document reading.
+   */
+  read(
+    text: string,
+    chunks: readonly Chunk[],
+    index: number,
+    entries: PolicyEntry[],
+  ): { reading: PieceReading; delta: number } | null {
     const chunk = chunks[index];
     this.chunkCount = chunks.length;
-    const reading = this.unchanged(chunk, index, chunks.length) ?? this.byText(text, chunk);
-    this.pieceReadings.push(reading);
-    return reading;
-  }
-
-  /** Pieces before the edit keep their index; pieces after it keep their index from the end. */
-  private unchanged(chunk: Chunk, index: number, count: number): PieceReading | null {
-    const previous = this.previousPieces;
-    if (previous.length === 0) return null;
-    if (chunk.end <= this.prefix) {
-      const same = previous[index] as PieceReading | undefined;
-      if (same && same.start === chunk.start && same.end === chunk.end) return same;
-    } else if (chunk.start >= this.suffixFrom) {
-      const moved = previous[previous.length - (count - index)] as PieceReading | undefined;
-      if (moved && moved.start === chunk.start - this.delta && moved.end === chunk.end - this.delta)
-        return shiftReading(moved, this.delta);
+    const placed = this.placed;
+    placed.first.push(entries.length);
+    const previous = this.previous;
+    let reading: PieceReading | null = null;
+    let delta = 0;
+    if (previous.readings.length > 0 && chunk.end <= this.prefix) {
+      const same = previous.readings[index] as PieceReading | undefined;
+      delta = previous.deltas[index] ?? 0;
+      if (same && same.start + delta === chunk.start && same.end + delta === chunk.end) {
+        // Same place: the entries placed last time, as they were.
+        const first = previous.first[index];
+        const count = same.entries?.length ?? 0;
+        for (let at = first; at < first + count; at++) entries.push(previous.entries[at]);
+        placed.readings.push(same);
+        placed.deltas.push(delta);
+        return { reading: same, delta };
+      }
+    } else if (previous.readings.length > 0 && chunk.start >= this.suffixFrom) {
+      const at = previous.readings.length - (chunks.length - index);
+      const moved = previous.readings[at] as PieceReading | undefined;
+      delta = (previous.deltas[at] ?? 0) + this.delta;
+      if (moved && moved.start + delta === chunk.start && moved.end + delta === chunk.end) reading = moved;
     }
-    return null;
+    if (!reading) {
+      reading = this.byText(text, chunk);
+      delta = chunk.start - reading.start;
+    }
+    placed.readings.push(reading);
+    placed.deltas.push(delta);
+    if (reading.entries === null) return null;
+    for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
+    return { reading, delta };
   }
 
   private byText(text: string, chunk: Chunk): PieceReading {
     const piece = text.slice(chunk.start, chunk.end);
     const cached = this.pieces.get(piece);
-    if (cached && cached.start === chunk.start) return cached;
-    const reading = cached ? shiftReading(cached, chunk.start - cached.start) : readPiece(text, piece, chunk);
+    if (cached) return cached;
+    const reading = readPiece(text, piece, chunk);
     this.pieces.set(piece, reading);
     return reading;
   }
 
-  /** Whether the previous text had no character PyYAML's scanner refuses (see `readYaml`). */
-  scannerClean = false;
-
-  /** Forget pieces not used since the previous reading. */
-  endReading(text: string): void {
+  /** Forgets pieces not used since the previous reading; `entries` is what this reading produced. */
+  endReading(text: string, entries: readonly PolicyEntry[] | null): void {
     this.pieces.endReading();
     this.previousText = text;
-    this.previousPieces = this.pieceReadings.length === this.chunkCount ? this.pieceReadings : [];
-    this.pieceReadings = [];
+    const complete = entries !== null && this.placed.readings.length === this.chunkCount;
+    this.previous = complete ? { ...this.placed, entries } : EMPTY_PLACED;
+    this.placed = newPlaced();
     this.chunkCount = 0;
   }
 }
 
-function shiftReading(reading: PieceReading, delta: number): PieceReading {
-  return {
-    start: reading.start + delta,
-    end: reading.end + delta,
-    entries: reading.entries?.map((entry) => shiftEntry(entry, delta)) ?? null,
-    load: shiftLoad(reading.load, delta),
-    complex: reading.complex,
-  };
+/** The pieces of one reading: each as first read, how far it moved, and its first entry in `entries`. */
+interface PlacedPieces {
+  readonly readings: PieceReading[];
+  readonly deltas: number[];
+  readonly first: number[];
+  readonly entries: readonly PolicyEntry[];
 }
+
+function newPlaced(): PlacedPieces {
+  return { readings: [], deltas: [], first: [], entries: [] };
+}
+
+const EMPTY_PLACED: PlacedPieces = newPlaced();
 
 const LOADS: LoadBehaviour = { kind: 'loads' };
 
@@ -197,12 +222,11 @@ export function readPieces(
   const complex: Chunk[] = [];
   let load: LoadBehaviour = LOADS;
   for (let index = 0; index < chunks.length; index++) {
-    const chunk = chunks[index];
-    const reading = cache.read(text, chunks, index);
-    if (reading.entries === null) return null;
-    if (reading.complex) complex.push(chunk);
-    for (const entry of reading.entries) entries.push(entry);
-    if (load.kind === 'loads') load = reading.load;
+    const read = cache.read(text, chunks, index, entries);
+    if (read === null) return null;
+    const { reading, delta } = read;
+    if (reading.complex) complex.push(chunks[index]);
+    if (load.kind === 'loads' && reading.load.kind !== 'loads') load = shiftLoad(reading.load, delta);
   }
   return { entries, load, comments: outsidePieces(comments, complex) };
 }

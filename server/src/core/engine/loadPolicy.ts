@@ -55,12 +55,15 @@ export interface ParsedEntry {
 /** The entry's document-offset parse is made from the shared one the first time it is asked for. */
 class LoadedEntry implements ParsedEntry {
   private absolute: ParsedRule | null = null;
+  private asFileRule: EntryRule | null = null;
 
   constructor(
     readonly entry: PolicyEntry,
     readonly structure: ParsedRule,
     readonly references: readonly LeafCheckNode[],
     readonly wins: boolean,
+    /** Why loading fails because of this value, spans relative like `structure`'s. */
+    readonly error: LoadFailure | null,
   ) {}
 
   get base(): number {
@@ -72,7 +75,7 @@ class LoadedEntry implements ParsedEntry {
   }
 
   asRule(): FileRule & EffectiveRule {
-    return new EntryRule(this);
+    return (this.asFileRule ??= new EntryRule(this));
   }
 
   /** What a feature sees: the document-offset parse, as a plain entry. */
@@ -137,16 +140,27 @@ const EMPTY_RULE: ParsedRule = {
 export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache): LoadedFile {
   let failure: LoadFailure | null = loadBehaviourFailure(document);
   const winners = cachedWinners(document.entries, cache);
-  const entries: ParsedEntry[] = document.entries.map((entry, index) => {
+  // Entries before an edit are the same objects at the same index as in the previous version.
+  const previous = (cache?.loaded ?? []) as readonly LoadedEntry[];
+  const entries: LoadedEntry[] = document.entries.map((entry, index) => {
     const wins = winners[index] === 1;
-    const { structure, error, references } = cache
-      ? cache.parse(document.text, entry, parseValue)
-      : withReferences(parseValue(entry));
+    const old = previous[index] as LoadedEntry | undefined;
+    let loaded: LoadedEntry;
+    if (old !== undefined && old.entry === entry && old.wins === wins) loaded = old;
+    else {
+      const { structure, error, references } = cache
+        ? cache.parse(document.text, entry, parseValue)
+        : withReferences(parseValue(entry));
+      loaded = new LoadedEntry(entry, structure, references, wins, error);
+    }
     // Only the winning value of a duplicated key is ever parsed by the library.
-    if (wins && error && failure === null) failure = shiftFailure(error, entry.value.span.start);
-    return new LoadedEntry(entry, structure, references, wins);
+    if (wins && loaded.error && failure === null) failure = shiftFailure(loaded.error, loaded.base);
+    return loaded;
   });
-  cache?.endReading();
+  if (cache) {
+    cache.loaded = entries;
+    cache.endReading();
+  }
   return { document, entries, failure };
 }
 

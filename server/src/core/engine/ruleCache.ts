@@ -2,7 +2,7 @@ import type { LeafCheckNode, ParsedRule } from '../check/checkTypes';
 import type { PolicyEntry } from '../document/documentTypes';
 import { GenerationMap } from '../document/generations';
 import { entryIdentity } from '../document/shiftEntry';
-import type { LoadFailure } from './loadPolicy';
+import type { LoadFailure, ParsedEntry } from './loadPolicy';
 import { ruleReferences } from './referenceGraph';
 
 /** A parse with spans relative to the start of the value it was read from. */
@@ -31,6 +31,8 @@ export class ParsedRuleCache {
   private readonly rules = new GenerationMap<CachedRule>();
   /** The same entry read once and moved since (see `entryIdentity`) has the same parse: no text to slice and hash. */
   private readonly byIdentity = new WeakMap<PolicyEntry, CachedRule>();
+  /** The last reading's loaded entries, in order: those an edit did not move are reused. */
+  loaded: readonly ParsedEntry[] = [];
   /** The last reading's keys and which of them won, reused while the keys stay the same. */
   winners: { readonly keys: readonly PolicyEntry['key'][]; readonly winners: Uint8Array } | null = null;
 
