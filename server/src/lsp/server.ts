@@ -36,6 +36,7 @@ import {
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerDocumentInfo } from './documentInfo';
+import { IdleCollector } from './idleCollector';
 import { registerProcessStats } from './processStats';
 import { registerSimulation } from './simulation';
 import { COMMANDS } from '../shared/protocol';
@@ -71,6 +72,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     end: state.lines.position(span.end),
   });
 
+  const idle = new IdleCollector();
+
   // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
   // that one failing feature is logged and answered empty while the server goes on.
   const fault = process.env.OS_POLICY_FAULT ?? '';
@@ -85,6 +88,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // computing: the analysis it would need is for a version nobody looks at any more.
       const token = args[1] as CancellationToken | undefined;
       if (token?.isCancellationRequested) return fallback;
+      idle.busy();
       try {
         if (fault === name) throw new Error(`injected fault in ${name} (OS_POLICY_FAULT)`);
         return handler(...args);
@@ -377,7 +381,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       version: state.version,
       diagnostics: state.diagnostics.map((d) => toDiagnostic(state, d)),
     });
+    idle.busy();
   });
+  documents.onDidChangeContent(() => idle.busy());
 
   documents.listen(connection);
   connection.listen();
