@@ -1,8 +1,9 @@
 // `npm run bench`: builds, then prints every benchmark side by side with its reference.
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNpmDependencies, ensureOracle, root } from './ensure.mjs';
+import { codeServerPaths } from './vscode/codeServerEnv.mjs';
 
 ensureNpmDependencies();
 ensureOracle();
@@ -16,4 +17,13 @@ for (const name of readdirSync(benchDir)
   .sort()) {
   process.stdout.write(`\n== ${name.replace(/\.js$/, '')} ==\n`);
   execFileSync(process.execPath, ['--expose-gc', join(benchDir, name)], { cwd: root, stdio: 'inherit' });
+  // Editors run the server on their own Node: VS Code's is 22 and later, whose V8 compiles hot
+  // code sooner (Maglev). Node 24 is here when the VS Code tier has installed it.
+  const { node24 } = codeServerPaths();
+  if (name.startsWith('lsp')) {
+    if (existsSync(node24)) {
+      process.stdout.write(`\n== ${name.replace(/\.js$/, '')} on Node 24 (code-server's runtime) ==\n`);
+      execFileSync(node24, ['--expose-gc', join(benchDir, name)], { cwd: root, stdio: 'inherit' });
+    } else process.stdout.write(`(not run on Node 24: ${node24} is installed by the VS Code test tier)\n`);
+  }
 }

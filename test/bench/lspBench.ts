@@ -223,7 +223,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `budgets (issue 4): open ≤ ${BUDGETS.open} ms, edit ≤ ${BUDGETS.edit} ms, hover/completion p95 ≤ ${BUDGETS.query} ms, ` +
       `RSS ≤ ${BUDGETS.rss} MB; typing = ${TYPING_PAUSE_MS} ms pause before each keystroke; ` +
-      `wall times on this machine (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)\n`,
+      `server on Node ${process.version}; wall times on this machine (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)\n`,
   );
 }
 
