@@ -17,7 +17,7 @@ import {
   type RuleOrigin,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
-import { checkRulesDepth, reuseReferenceGraph, ruleReferences } from './referenceGraph';
+import { checkRulesDepth, collectReferences, reuseReferenceGraph } from './referenceGraph';
 import type { ParsedRuleCache, RelativeParse } from './ruleCache';
 import {
   CHECK_RULES_UNITS_PER_STEP,
@@ -224,7 +224,11 @@ function keyIdentity(entry: PolicyEntry): string {
 }
 
 function withReferences(parse: RelativeParse): RelativeParse & { references: readonly LeafCheckNode[] } {
-  return { ...parse, references: ruleReferences(parse.structure.display) };
+  return {
+    structure: parse.structure,
+    error: parse.error,
+    references: collectReferences(parse.structure.display),
+  };
 }
 
 function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {

@@ -148,7 +148,10 @@ export function ruleReferences(root: CheckNode | null): readonly LeafCheckNode[]
   return found;
 }
 
-function collectReferences(root: CheckNode): readonly LeafCheckNode[] {
+/** The same as `ruleReferences`, not remembered: for callers that keep the answer themselves. */
+export function collectReferences(root: CheckNode | null): readonly LeafCheckNode[] {
+  if (!root) return NO_REFERENCES;
+  if (root.type === 'check') return root.kindClass === 'rule' ? [root] : NO_REFERENCES;
   const found: LeafCheckNode[] = [];
   const pending: CheckNode[] = [root];
   while (pending.length > 0) {

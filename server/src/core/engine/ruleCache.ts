@@ -3,7 +3,7 @@ import type { PolicyEntry } from '../document/documentTypes';
 import { GenerationMap } from '../document/generations';
 import { entryIdentity } from '../document/shiftEntry';
 import type { LoadFailure, ParsedEntry } from './loadPolicy';
-import { ruleReferences } from './referenceGraph';
+import { collectReferences } from './referenceGraph';
 
 /** A parse with spans relative to the start of the value it was read from. */
 export interface RelativeParse {
@@ -57,8 +57,9 @@ export class ParsedRuleCache {
     const fresh: CachedRule = {
       valueOffset,
       valueText,
-      ...parsed,
-      references: ruleReferences(parsed.structure.display),
+      structure: parsed.structure,
+      error: parsed.error,
+      references: collectReferences(parsed.structure.display),
     };
     this.rules.set(source, fresh);
     return fresh;
