@@ -107,6 +107,20 @@ describe('incremental analysis across edits', () => {
     ]),
     ['a generated file', 'file:///tmp/generated/policy.yaml', bigPolicyFile(new Random(3), 120)],
     [
+      // Multi-line values (read by the YAML library), CRLF line ends and a BOM.
+      'a file with CRLF line ends, a BOM and multi-line values',
+      'file:///etc/glance/policy.yaml',
+      '\ufeff# glance\r\n"get_image": "role:reader or\r\n  project_id:%(project_id)s"\r\n' +
+        'add_image: >\r\n  role:member\r\n  and project_id:%(owner)s\r\n"r1": "rule:get_image"\r\n' +
+        '\'quoted\': \'it\'\'s role:admin\'\r\nlist_form: [["role:a", "role:b"], ["rule:r1"]]\r\n',
+    ],
+    [
+      // An anchor sends the whole text to the YAML library; edits may remove it or bring it back.
+      'a file with an anchor and an alias',
+      'file:///etc/nova/policy.yaml',
+      '"base": &b "role:admin"\n"a": *b\n"c": "rule:base or role:x"\n"d": "not rule:a"\n',
+    ],
+    [
       'neutron defaults written out',
       'file:///etc/neutron/policy.yaml',
       builtIn!
