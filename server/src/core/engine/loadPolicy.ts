@@ -114,12 +114,6 @@ class EntryRule implements FileRule, EffectiveRule {
   }
 }
 
-/** A span of `structure` as document offsets. */
-export function documentSpan(entry: ParsedEntry, span: Span): Span {
-  const base = entry.base;
-  return { start: span.start + base, end: span.end + base };
-}
-
 /** One file as `Rules.load` reads it. */
 export interface LoadedFile {
   readonly document: PolicyDocument;
