@@ -116,12 +116,17 @@ async function measureOurs(name: string, path: string, text: string): Promise<Re
     completions.push(now() - start);
   }
   const memory = memoryOf(client.process.pid!);
-  // The same text again under another name, in the server that has now run the first one.
-  const second = pathToFileURL(join(path, '..', 'second-policy.yaml')).toString();
-  start = now();
-  await client.open(second, text);
-  const secondOpen = now() - start;
-  const withTwo = memoryOf(client.process.pid!);
+  // The same text again under other names, in the server that has now run it: V8 has
+  // compiled more of the reader and parser with each.
+  const laterOpens: number[] = [];
+  for (const copy of ['second', 'third', 'fourth']) {
+    const other = pathToFileURL(join(path, '..', `${copy}-policy.yaml`)).toString();
+    start = now();
+    await client.open(other, text);
+    laterOpens.push(now() - start);
+  }
+  const secondOpen = laterOpens[0];
+  const withFour = memoryOf(client.process.pid!);
   await client.close();
   const typingP95 = percentile(typing, 95);
   const backP95 = percentile(backToBack, 95);
@@ -132,13 +137,14 @@ async function measureOurs(name: string, path: string, text: string): Promise<Re
     file: name,
     'open → diagnostics (new server)': `${open.toFixed(0)} ms, server CPU ${openCpu.toFixed(0)} ms ${within(open, BUDGETS.open)}`,
     'open → diagnostics (a second file, same server)': `${secondOpen.toFixed(0)} ms ${within(secondOpen, BUDGETS.open)}`,
+    'open → diagnostics (third, fourth file, same server)': `${laterOpens[1].toFixed(0)} / ${laterOpens[2].toFixed(0)} ms`,
     [`first ${FIRST_EDITS} edits after open, typing (median / slowest)`]: `${percentile(first, 50).toFixed(1)} / ${Math.max(...first).toFixed(1)} ms`,
     [`then edit → diagnostics, typing (median / p95 of ${EDITS})`]: `${percentile(typing, 50).toFixed(1)} / ${typingP95.toFixed(1)} ms ${within(typingP95, BUDGETS.edit)}`,
     [`then edit → diagnostics, back to back (median / p95 of ${EDITS})`]: `${percentile(backToBack, 50).toFixed(1)} / ${backP95.toFixed(1)} ms, server CPU ${backToBackCpu.toFixed(1)} ms per edit ${within(backP95, BUDGETS.edit)}`,
     'hover p95': `${hoverP95.toFixed(1)} ms ${within(hoverP95, BUDGETS.query)}`,
     'completion p95': `${completionP95.toFixed(1)} ms ${within(completionP95, BUDGETS.query)}`,
     'server RSS (now / peak)': `${memory.rss.toFixed(0)} / ${memory.peak.toFixed(0)} MB ${within(memory.rss, BUDGETS.rss)}`,
-    'server RSS with the second copy open (now / peak)': `${withTwo.rss.toFixed(0)} / ${withTwo.peak.toFixed(0)} MB`,
+    'server RSS with the three copies open too (now / peak)': `${withFour.rss.toFixed(0)} / ${withFour.peak.toFixed(0)} MB`,
   };
 }
 
