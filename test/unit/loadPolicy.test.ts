@@ -5,6 +5,7 @@ import { readPolicyDocument } from '../../server/src/core/document/policyDocumen
 import { DEFAULT_OPTIONS } from '../../server/src/core/engine/effectivePolicy';
 import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
 import { fileDiagnostics } from '../../server/src/core/features/diagnostics';
+import { Random } from '../support/random';
 import { registeredRule } from '../support/registeredRule';
 
 const load = (text: string, registered: RegisteredRule[] = [], options = DEFAULT_OPTIONS) => {
@@ -92,5 +93,61 @@ describe('diagnostics of issue 2', () => {
     assert.equal(cycles.length, 3);
     assert.equal(cycles[0].related?.length, 3);
     assert.equal(text.slice(cycles[0].span.start, cycles[0].span.end), 'rule:b');
+  });
+});
+
+describe('an effective policy built on the previous version', () => {
+  /** Everything a caller sees: names in order, each rule, its origin and the load failure. */
+  const observable = (policy: ReturnType<typeof loadEffectivePolicy>): string =>
+    JSON.stringify({
+      rules: [...policy.rules.entries()].map(([name, rule]) => [
+        name,
+        canonicalRuleString(rule.rule),
+        rule.origin.kind,
+        'fileRule' in rule.origin ? rule.origin.fileRule.name : null,
+      ]),
+      files: [...policy.fileRules.keys()],
+      registered: [...policy.registered.keys()],
+      failure: policy.loadFailure,
+    });
+
+  it('equals one built from scratch, layers and deprecated names included, version after version', () => {
+    const random = new Random(20_261_201);
+    const names = ['a', 'b', 'c', 'old', 'new', 'default'];
+    const registered = [
+      rule('new', 'role:admin', {
+        deprecated_rule: { name: 'old', check_str: 'role:x', deprecated_reason: null, deprecated_since: 'X' },
+      }),
+      rule('c', 'rule:a'),
+      rule('default', 'role:admin'),
+    ];
+    const value = (): string => {
+      const target = random.pick(names);
+      return random.pick(['role:r', `rule:${target}`, `not rule:${target}`, '@', `rule:${target} or role:r`]);
+    };
+    const keysOf = (): string[] => Array.from({ length: random.int(0, 5) }, () => random.pick(names));
+    let keys = [keysOf(), keysOf()];
+    let previous: ReturnType<typeof loadEffectivePolicy> | null = null;
+    let reused = 0;
+    for (let version = 0; version < 300; version++) {
+      // Mostly the same names with other values (typing inside check strings), sometimes others.
+      if (random.int(0, 3) === 0) keys = [keysOf(), keysOf()];
+      const files = keys.map((layerKeys) =>
+        loadPolicyFile(readPolicyDocument(layerKeys.map((key) => `"${key}": "${value()}"\n`).join(''))),
+      );
+      const options =
+        random.int(0, 1) === 0 ? DEFAULT_OPTIONS : { ...DEFAULT_OPTIONS, enforceNewDefaults: true };
+      const input = { files, registered, options };
+      const fresh = loadEffectivePolicy(input);
+      const built = loadEffectivePolicy(input, undefined, previous);
+      assert.equal(observable(built), observable(fresh), `version ${version}`);
+      assert.deepEqual(
+        fileDiagnostics(files[0], built).map((d) => d.code),
+        fileDiagnostics(files[0], fresh).map((d) => d.code),
+      );
+      if (previous && built.shape === previous.shape) reused++;
+      previous = built;
+    }
+    assert.ok(reused > 100, `the previous layout was reused ${reused} times`);
   });
 });
