@@ -164,3 +164,28 @@ describe('incremental analysis: references that an edit changes', () => {
     assert.deepEqual(codes(open.replace('"rule:b"', '"not rule:b"'), 5), []);
   });
 });
+
+describe('incremental analysis: how deep check_rules walks', () => {
+  it('notices when an edit nests a reference deeper, though no name and no target changed', () => {
+    const uri = 'file:///tmp/generated/policy.yaml';
+    const caches = new DocumentCaches();
+    const chain = Array.from({ length: 690 }, (_, i) => `"r${i}": "rule:r${i + 1}"`);
+    const text = (first: string): string =>
+      [`"r0": "${first}"`, ...chain.slice(1), '"r690": "role:x"', ''].join('\n');
+    let nested = 'rule:r1';
+    for (let level = 0; level < 30; level++)
+      nested = `(${nested} ${level % 2 === 0 ? 'and' : 'or'} role:a${level})`;
+    const loadFailures = (source: string, version: number): string[] =>
+      policyDiagnostics(analyse(uri, source, version, caches))
+        .filter((d) => d.code === 'load-failure')
+        .map((d) => d.severity);
+    assert.deepEqual(loadFailures(text('rule:r1'), 1), []);
+    // 690 hops plus 30 and/or levels: past what a service's stack surely leaves to check_rules.
+    assert.deepEqual(loadFailures(text(nested), 2), ['warning']);
+    assert.deepEqual(loadFailures(text('rule:r1'), 3), []);
+    assert.deepEqual(
+      policyDiagnostics(analyse(uri, text(nested), 4, caches)).map((d) => d.code),
+      policyDiagnostics(analyse(uri, text(nested), 4)).map((d) => d.code),
+    );
+  });
+});
