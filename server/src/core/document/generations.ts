@@ -18,28 +18,16 @@ export class GenerationMap<V> {
     return found.value;
   }
 
-  /** Stores `value`; the record returned lets `touch` mark it used without the key. */
-  set(key: string, value: V): GenerationRecord<V> {
+  set(key: string, value: V): void {
     const found = this.map.get(key);
     if (found) {
       if (found.used !== this.generation) this.usedNow++;
       found.value = value;
       found.used = this.generation;
-      return found;
+      return;
     }
-    const record = { value, used: this.generation };
-    this.map.set(key, record);
+    this.map.set(key, { value, used: this.generation });
     this.usedNow++;
-    return record;
-  }
-
-  /** Marks a record used in this reading, as `get` of its key would (when it is still held). */
-  touch(record: GenerationRecord<V>): boolean {
-    if (record.used === this.generation) return true;
-    if (record.used !== this.generation - 1) return false;
-    record.used = this.generation;
-    this.usedNow++;
-    return true;
   }
 
   /** Ends a reading: drops the entries it did not use once they are a good part of the map. */
@@ -52,7 +40,7 @@ export class GenerationMap<V> {
   }
 }
 
-export interface GenerationRecord<V> {
+interface GenerationRecord<V> {
   value: V;
   used: number;
 }
