@@ -27,9 +27,9 @@ export interface FileRule {
   readonly name: string;
   readonly rule: EnforcedRule;
   /** The same rule, its spans possibly not document offsets: for its shape alone (cheaper). */
-  readonly structure?: EnforcedRule;
-  /** The same rule as the effective policy holds it, when one object can be both. */
-  readonly effective?: EffectiveRule;
+  readonly structure: EnforcedRule;
+  /** The same rule as the effective policy holds it (one object can be both). */
+  readonly effective: EffectiveRule;
 }
 
 /** Why a rule is enforced the way it is. */
@@ -51,29 +51,6 @@ export interface EffectiveRule {
   /** The same rule, its spans possibly not document offsets: for its shape alone (cheaper). */
   readonly structure: EnforcedRule;
   readonly origin: RuleOrigin;
-}
-
-/** A rule the files define: its document-offset tree is asked of the file rule only when needed. */
-class FileEffectiveRule implements EffectiveRule {
-  private fileOrigin: RuleOrigin | null = null;
-
-  constructor(readonly fileRule: FileRule) {}
-
-  get origin(): RuleOrigin {
-    return (this.fileOrigin ??= { kind: 'file', fileRule: this.fileRule });
-  }
-
-  get name(): string {
-    return this.fileRule.name;
-  }
-
-  get rule(): EnforcedRule {
-    return this.fileRule.rule;
-  }
-
-  get structure(): EnforcedRule {
-    return this.fileRule.structure ?? this.fileRule.rule;
-  }
 }
 
 /**
@@ -158,9 +135,7 @@ export function buildEffectivePolicy(
     fileSlots[shape.slotOf[position]] = fileRule;
   });
   const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
-  const ruleSlots: EffectiveRule[] = fileSlots.map(
-    (fileRule) => fileRule.effective ?? new FileEffectiveRule(fileRule),
-  );
+  const ruleSlots: EffectiveRule[] = fileSlots.map((fileRule) => fileRule.effective);
   for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options, defaults));
   const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
   const loadFailure = input.loadFailure ?? duplicate;
@@ -302,17 +277,13 @@ function applyDefault(
   const oldOverride = deprecated.name !== name ? fileRules.get(deprecated.name) : undefined;
   // The library compares the check objects with `!=`, which is identity, so that test always
   // passes; what remains is: not a mere `rule:<new name>` and the new name not in the files.
-  if (
-    oldOverride &&
-    canonicalRuleString(oldOverride.structure ?? oldOverride.rule) !== `rule:${name}` &&
-    !fileRules.has(name)
-  ) {
+  if (oldOverride && canonicalRuleString(oldOverride.structure) !== `rule:${name}` && !fileRules.has(name)) {
     return {
       name,
       get rule(): EnforcedRule {
         return oldOverride.rule;
       },
-      structure: oldOverride.structure ?? oldOverride.rule,
+      structure: oldOverride.structure,
       origin: { kind: 'deprecated-override', registered, fileRule: oldOverride },
     };
   }
