@@ -143,8 +143,8 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
     if (old !== undefined && old.entry === entry && old.wins === wins) loaded = old;
     else {
       const { structure, error, references } = cache
-        ? cache.parse(document.text, entry, parseValue)
-        : withReferences(parseValue(entry));
+        ? cache.parse(document.text, entry, parseRule)
+        : parseRule(entry);
       loaded = new LoadedEntry(entry, structure, references, wins, error);
     }
     // Only the winning value of a duplicated key is ever parsed by the library.
@@ -217,12 +217,10 @@ function keyIdentity(entry: PolicyEntry): string {
   }
 }
 
-function withReferences(parse: RelativeParse): RelativeParse & { references: readonly LeafCheckNode[] } {
-  return {
-    structure: parse.structure,
-    error: parse.error,
-    references: collectReferences(parse.structure.display),
-  };
+/** The rule of a value (see `parseValue`) with its `rule:` references. */
+function parseRule(entry: PolicyEntry): RelativeParse {
+  const { structure, error } = parseValue(entry);
+  return { structure, error, references: collectReferences(structure.display) };
 }
 
 function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {
@@ -231,7 +229,7 @@ function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {
 }
 
 /** The rule of a value, spans relative to the value's start (see `ParsedEntry.structure`). */
-function parseValue(entry: PolicyEntry): RelativeParse {
+function parseValue(entry: PolicyEntry): Omit<RelativeParse, 'references'> {
   const base = entry.value.span.start;
   const value = entry.value;
   const whole: Span = { start: 0, end: value.span.end - base };

@@ -3,18 +3,17 @@ import type { PolicyEntry } from '../document/documentTypes';
 import { GenerationMap } from '../document/generations';
 import { entryIdentity } from '../document/shiftEntry';
 import type { LoadFailure, ParsedEntry } from './loadPolicy';
-import { collectReferences } from './referenceGraph';
 
 /** A parse with spans relative to the start of the value it was read from. */
 export interface RelativeParse {
   readonly structure: ParsedRule;
   /** Relative too: `at` counts from the value's start. */
   readonly error: LoadFailure | null;
-}
-
-export interface CachedRule extends RelativeParse {
   /** The `rule:` checks of `structure.display`, found once per parse. */
   readonly references: readonly LeafCheckNode[];
+}
+
+interface CachedRule extends RelativeParse {
   /** Where the end of the value's text maps to, relative to its start: guards the reuse. */
   readonly valueOffset: number;
   readonly valueText: string | null;
@@ -36,7 +35,7 @@ export class ParsedRuleCache {
   /** The last reading's keys and which of them won, reused while the keys stay the same. */
   winners: { readonly keys: readonly PolicyEntry['key'][]; readonly winners: Uint8Array } | null = null;
 
-  parse(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): CachedRule {
+  parse(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): RelativeParse {
     const identity = entryIdentity(entry);
     const known = this.byIdentity.get(identity);
     if (known) return known;
@@ -59,7 +58,7 @@ export class ParsedRuleCache {
       valueText,
       structure: parsed.structure,
       error: parsed.error,
-      references: collectReferences(parsed.structure.display),
+      references: parsed.references,
     };
     this.rules.set(source, fresh);
     return fresh;
