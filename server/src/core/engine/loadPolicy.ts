@@ -5,6 +5,7 @@ import { parseListRule } from '../check/listRule';
 import { shiftParsedRule } from '../check/shiftRule';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyDocument, PolicyEntry } from '../document/documentTypes';
+import { shiftSpan } from '../document/shiftEntry';
 import { pyTruthy } from '../python/pyTruth';
 import { pyTypeName } from '../python/pyValue';
 import {
@@ -224,8 +225,7 @@ function parseRule(entry: PolicyEntry): RelativeParse {
 }
 
 function shiftFailure(failure: LoadFailure, delta: number): LoadFailure {
-  const at = failure.at;
-  return at ? { ...failure, at: { start: at.start + delta, end: at.end + delta } } : failure;
+  return failure.at ? { ...failure, at: shiftSpan(failure.at, delta) } : failure;
 }
 
 /** The rule of a value, spans relative to the value's start (see `ParsedEntry.structure`). */

@@ -1,4 +1,5 @@
 import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
+import { shiftSpan } from '../document/shiftEntry';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
@@ -134,7 +135,7 @@ const KNOWN_KINDS = ['rule', 'role', 'http', 'https'];
  */
 function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
-  const context = `${analysis.choice.namespaces.join(',')}`;
+  const context = analysis.choice.namespaces.join(',');
   for (const parsedEntry of analysis.file.entries) {
     const root = parsedEntry.structure.display;
     if (!root) continue;
@@ -143,10 +144,8 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     );
     if (relative.length === 0) continue;
     const base = parsedEntry.base;
-    for (const diagnostic of relative) {
-      const span = { start: diagnostic.span.start + base, end: diagnostic.span.end + base };
-      diagnostics.push({ ...diagnostic, span });
-    }
+    for (const diagnostic of relative)
+      diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
   }
   return diagnostics;
 }
@@ -155,66 +154,64 @@ function relativeCheckDiagnostics(analysis: PolicyAnalysis, root: CheckNode): Po
   const diagnostics: PolicyDiagnostic[] = [];
   const attributes = analysis.vocabulary.attributes;
   const namespaceKnown = analysis.choice.namespaces.length > 0;
-  {
-    forEachLeaf(root, (leaf) => {
-      if (leaf.kindClass === 'http' || leaf.kindClass === 'https') {
+  forEachLeaf(root, (leaf) => {
+    if (leaf.kindClass === 'http' || leaf.kindClass === 'https') {
+      diagnostics.push({
+        span: leaf.span,
+        severity: 'warning',
+        code: 'external-check',
+        message:
+          `oslo.policy would POST the target and the credentials to ${leaf.kind}:${leaf.match} on every check ` +
+          'and allow when it answers True. This tool never calls it: simulations show this check as unknown.',
+      });
+      return;
+    }
+    if (leaf.kindClass === 'generic') {
+      const lower = KNOWN_KINDS.find((kind) => kind === leaf.kind.toLowerCase());
+      if (lower) {
         diagnostics.push({
-          span: leaf.span,
+          span: leaf.kindSpan,
           severity: 'warning',
-          code: 'external-check',
-          message:
-            `oslo.policy would POST the target and the credentials to ${leaf.kind}:${leaf.match} on every check ` +
-            'and allow when it answers True. This tool never calls it: simulations show this check as unknown.',
+          code: 'kind-case',
+          message: `Kinds are case-sensitive: '${leaf.kind}:' is not '${lower}:' but a lookup of a credential named '${leaf.kind}' (almost always false).`,
         });
-        return;
-      }
-      if (leaf.kindClass === 'generic') {
-        const lower = KNOWN_KINDS.find((kind) => kind === leaf.kind.toLowerCase());
-        if (lower) {
+      } else {
+        const reading = analysis.memo.kind(leaf.kind);
+        if (reading.kind === 'raises') {
           diagnostics.push({
             span: leaf.kindSpan,
-            severity: 'warning',
-            code: 'kind-case',
-            message: `Kinds are case-sensitive: '${leaf.kind}:' is not '${lower}:' but a lookup of a credential named '${leaf.kind}' (almost always false).`,
+            severity: 'error',
+            code: 'raises-at-enforcement',
+            message: `oslo.policy reads '${leaf.kind}' with ast.literal_eval, which raises ${reading.exception} (${reading.message}): every enforcement reaching this check fails.`,
           });
-        } else {
-          const reading = analysis.memo.kind(leaf.kind);
-          if (reading.kind === 'raises') {
-            diagnostics.push({
-              span: leaf.kindSpan,
-              severity: 'error',
-              code: 'raises-at-enforcement',
-              message: `oslo.policy reads '${leaf.kind}' with ast.literal_eval, which raises ${reading.exception} (${reading.message}): every enforcement reaching this check fails.`,
-            });
-          }
         }
       }
-      if (leaf.kindClass === 'rule') return;
-      const { keys, probe } = analysis.memo.format(leaf.match);
-      if (!probe.ok && probe.exception !== 'KeyError') {
-        diagnostics.push({
-          span: leaf.matchSpan,
-          severity: 'error',
-          code: 'raises-at-enforcement',
-          message: `Formatting '${leaf.match}' with the target raises ${probe.exception} (${probe.message}): every enforcement reaching this check fails.`,
-        });
-      }
-      if (!namespaceKnown) return;
-      for (const key of keys) {
-        if (attributes.has(key)) continue;
-        const suggestions = analysis.suggester.closest(key, attributes);
-        diagnostics.push({
-          span: leaf.matchSpan,
-          severity: 'warning',
-          code: 'unknown-attribute',
-          message:
-            `No default of ${analysis.choice.namespaces[0]} uses %(${key})s: the service probably never puts '${key}' in the target, ` +
-            `and a missing key makes this check false.` +
-            (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `%(${s})s`).join(', ')}?` : ''),
-        });
-      }
-    });
-  }
+    }
+    if (leaf.kindClass === 'rule') return;
+    const { keys, probe } = analysis.memo.format(leaf.match);
+    if (!probe.ok && probe.exception !== 'KeyError') {
+      diagnostics.push({
+        span: leaf.matchSpan,
+        severity: 'error',
+        code: 'raises-at-enforcement',
+        message: `Formatting '${leaf.match}' with the target raises ${probe.exception} (${probe.message}): every enforcement reaching this check fails.`,
+      });
+    }
+    if (!namespaceKnown) return;
+    for (const key of keys) {
+      if (attributes.has(key)) continue;
+      const suggestions = analysis.suggester.closest(key, attributes);
+      diagnostics.push({
+        span: leaf.matchSpan,
+        severity: 'warning',
+        code: 'unknown-attribute',
+        message:
+          `No default of ${analysis.choice.namespaces[0]} uses %(${key})s: the service probably never puts '${key}' in the target, ` +
+          `and a missing key makes this check false.` +
+          (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `%(${s})s`).join(', ')}?` : ''),
+      });
+    }
+  });
   return diagnostics;
 }
 
