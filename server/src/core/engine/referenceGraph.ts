@@ -35,47 +35,24 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   // The targets already listed for the current rule, as a stamp per target: clearing a Set
   // per rule allocates a new table each time, which dominated this loop on 10,000 rules.
   const seenBy = new Int32Array(names.length).fill(-1);
-  // Parallel stacks (node, and/or level, reached without crossing a `not`): no tuple per node.
-  const pendingNodes: CheckNode[] = [];
-  const pendingLevels: number[] = [];
-  const pendingWalked: boolean[] = [];
-  const push = (node: CheckNode, level: number, walked: boolean): void => {
-    pendingNodes.push(node);
-    pendingLevels.push(level);
-    pendingWalked.push(walked);
-  };
   let id = -1;
+  const record = (reference: LeafCheckNode, level: number, walked: boolean): void => {
+    const target = idOf.get(reference.match);
+    if (target === undefined) return;
+    if (seenBy[target] !== id) {
+      seenBy[target] = id;
+      targets.push(target);
+    }
+    if (walked) {
+      walkTargets.push(target);
+      walkLevels.push(level);
+    }
+  };
   for (const effective of policy.rules.values()) {
     id++;
     start[id] = targets.length;
     walkStart[id] = walkTargets.length;
-    const rule = effective.structure;
-    if (rule.type !== 'tree') continue;
-    const tree = rule.tree;
-    // Most rules are a single check or hold no `rule:` at all: skip the walk when possible.
-    if (tree.type === 'check' && tree.kindClass !== 'rule') continue;
-    push(tree, 0, true);
-    while (pendingNodes.length > 0) {
-      const node = pendingNodes.pop()!;
-      const level = pendingLevels.pop()!;
-      const walked = pendingWalked.pop()!;
-      if (node.type === 'check') {
-        if (node.kindClass !== 'rule') continue;
-        const target = idOf.get(node.match);
-        if (target === undefined) continue;
-        if (seenBy[target] !== id) {
-          seenBy[target] = id;
-          targets.push(target);
-        }
-        if (walked) {
-          walkTargets.push(target);
-          walkLevels.push(level);
-        }
-      } else if (node.type === 'not') push(node.operand, level, false);
-      else if (node.type === 'and' || node.type === 'or') {
-        for (const operand of node.operands) push(operand, level + 1, walked);
-      }
-    }
+    forEachReference(effective.structure, record);
   }
   start[names.length] = targets.length;
   walkStart[names.length] = walkTargets.length;
@@ -113,21 +90,54 @@ export function reuseReferenceGraph(policy: EffectivePolicy, previous: Effective
 
 /** The `rule:` references of a rule in the order, levels and `not`-ness the graph records them. */
 function referenceWalk(rule: EnforcedRule): string {
-  if (rule.type !== 'tree') return '';
   const steps: (string | number | boolean)[] = [];
-  const pending: { node: CheckNode; level: number; walked: boolean }[] = [
-    { node: rule.tree, level: 0, walked: true },
-  ];
-  while (pending.length > 0) {
-    const { node, level, walked } = pending.pop()!;
+  forEachReference(rule, (reference, level, walked) => steps.push(reference.match, level, walked));
+  return JSON.stringify(steps);
+}
+
+// Parallel stacks (node, and/or level, reached without crossing a `not`): no tuple per node.
+const pendingNodes: CheckNode[] = [];
+const pendingLevels: number[] = [];
+const pendingWalked: boolean[] = [];
+
+/**
+ * Every `rule:` check of a rule with its and/or nesting level and whether it is reached without
+ * crossing a `not` (`check_rules` does not walk into `not`; evaluation does).
+ */
+function forEachReference(
+  rule: EnforcedRule,
+  visit: (reference: LeafCheckNode, level: number, walked: boolean) => void,
+): void {
+  if (rule.type !== 'tree') return;
+  const tree = rule.tree;
+  // Most rules are a single check or hold no `rule:` at all: skip the walk when possible.
+  if (tree.type === 'check') {
+    if (tree.kindClass === 'rule') visit(tree, 0, true);
+    return;
+  }
+  // Scratch stacks shared by every walk (none is left behind by the last one, even one that threw).
+  pendingNodes.length = pendingLevels.length = pendingWalked.length = 0;
+  pendingNodes.push(tree);
+  pendingLevels.push(0);
+  pendingWalked.push(true);
+  while (pendingNodes.length > 0) {
+    const node = pendingNodes.pop()!;
+    const level = pendingLevels.pop()!;
+    const walked = pendingWalked.pop()!;
     if (node.type === 'check') {
-      if (node.kindClass === 'rule') steps.push(node.match, level, walked);
-    } else if (node.type === 'not') pending.push({ node: node.operand, level, walked: false });
-    else if (node.type === 'and' || node.type === 'or') {
-      for (const operand of node.operands) pending.push({ node: operand, level: level + 1, walked });
+      if (node.kindClass === 'rule') visit(node, level, walked);
+    } else if (node.type === 'not') {
+      pendingNodes.push(node.operand);
+      pendingLevels.push(level);
+      pendingWalked.push(false);
+    } else if (node.type === 'and' || node.type === 'or') {
+      for (const operand of node.operands) {
+        pendingNodes.push(operand);
+        pendingLevels.push(level + 1);
+        pendingWalked.push(walked);
+      }
     }
   }
-  return JSON.stringify(steps);
 }
 
 const NO_REFERENCES: readonly LeafCheckNode[] = [];
@@ -138,8 +148,7 @@ const referencesOf = new WeakMap<CheckNode, readonly LeafCheckNode[]>();
  * Remembered per tree: the shared parses of a file are asked again after every edit.
  */
 export function ruleReferences(root: CheckNode | null): readonly LeafCheckNode[] {
-  if (!root) return NO_REFERENCES;
-  if (root.type === 'check') return root.kindClass === 'rule' ? [root] : NO_REFERENCES;
+  if (!root || root.type === 'check') return collectReferences(root);
   let found = referencesOf.get(root);
   if (!found) {
     found = collectReferences(root);
@@ -166,11 +175,12 @@ export function collectReferences(root: CheckNode | null): readonly LeafCheckNod
   return found;
 }
 
+const cyclesOf = new WeakMap<ReferenceGraph, string[][]>();
+
 /**
  * The cycles among the effective rules: strongly connected components of the reference graph
  * (Tarjan's algorithm, iterative), each as rule names. A rule referring to itself is one.
  */
-const cyclesOf = new WeakMap<ReferenceGraph, string[][]>();
 
 export function ruleCycles(policy: EffectivePolicy): string[][] {
   const graph = referenceGraph(policy);
@@ -237,11 +247,12 @@ function findCycles(graph: ReferenceGraph): string[][] {
   return cycles;
 }
 
+const depthOf = new WeakMap<ReferenceGraph, number>();
+
 /**
  * The deepest recursion of oslo.policy's `check_rules` (its `_cycle_check`), in steps: one
  * per `rule:` hop and per and/or level, cycles cut. Iterative, memoised per rule.
  */
-const depthOf = new WeakMap<ReferenceGraph, number>();
 
 export function checkRulesDepth(policy: EffectivePolicy): number {
   const graph = referenceGraph(policy);
