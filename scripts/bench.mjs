@@ -17,10 +17,10 @@ for (const name of readdirSync(benchDir)
   .sort()) {
   process.stdout.write(`\n== ${name.replace(/\.js$/, '')} ==\n`);
   execFileSync(process.execPath, ['--expose-gc', join(benchDir, name)], { cwd: root, stdio: 'inherit' });
-  // Editors run the server on their own Node: VS Code's is 22 and later, whose V8 compiles hot
-  // code sooner (Maglev). Node 24 is here when the VS Code tier has installed it.
-  const { node24 } = codeServerPaths();
+  // Editors run the server on their own Node (VS Code's is 22 and later), and the figures differ
+  // by runtime. Node 24 is here when the VS Code tier has installed it.
   if (name.startsWith('lsp')) {
+    const { node24 } = codeServerPaths();
     if (existsSync(node24)) {
       process.stdout.write(`\n== ${name.replace(/\.js$/, '')} on Node 24 (code-server's runtime) ==\n`);
       execFileSync(node24, ['--expose-gc', join(benchDir, name)], { cwd: root, stdio: 'inherit' });

@@ -383,7 +383,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
     idle.busy();
   });
-  documents.onDidChangeContent(() => idle.busy());
 
   documents.listen(connection);
   connection.listen();
