@@ -11,6 +11,7 @@ import { LspClient } from '../support/lspClient';
 import { PYTHON, repoRoot } from '../support/paths';
 import { Random } from '../support/random';
 import { bigPolicyFile } from './bigPolicy';
+import { percentile } from './timing';
 
 /**
  * `npm run bench` (language server part): the real server over stdio, driven like an editor:
@@ -24,11 +25,6 @@ const QUERIES = 100;
 const TYPING_PAUSE_MS = 50;
 /** The first edits after opening run in a server whose JIT has not compiled the edit path yet. */
 const FIRST_EDITS = 10;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-}
 
 function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
