@@ -1,6 +1,6 @@
 import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
-import type { CheckNode, EnforcedRule } from '../check/checkTypes';
+import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { RuleSet } from './evaluator';
 import type { RaisesOutcome, UnknownOutcome } from './outcome';
@@ -73,6 +73,8 @@ export class EffectivePolicy implements RuleSet {
     loadFailure: RaisesOutcome | UnknownOutcome | null,
     /** How the names were laid out, for the next version (see `PolicyShape`). */
     readonly shape: PolicyShape | null = null,
+    /** `rules`' values in order, for passes that walk them all (no iterator result per rule). */
+    readonly ruleList: readonly EffectiveRule[] = [...rules.values()],
   ) {
     this.rules = rules;
     this.registered = registered;
@@ -85,6 +87,25 @@ export class EffectivePolicy implements RuleSet {
     return this.rules.get(name)?.rule;
   }
 
+  /**
+   * Whether every `rule:` check of a shared parse names a rule of this policy. Remembered per
+   * list while the names stay the same (the shape is reused): a keystroke then asks it of
+   * 10,000 rules without a lookup of their references.
+   */
+  definesAll(references: readonly LeafCheckNode[]): boolean {
+    if (references.length === 0) return true;
+    const known = this.shape ? definedByShape.get(this.shape) : undefined;
+    const remembered = known?.get(references);
+    if (remembered !== undefined) return remembered;
+    let all = true;
+    for (const reference of references) if (!this.rules.has(reference.match)) all = false;
+    if (this.shape) {
+      if (known) known.set(references, all);
+      else definedByShape.set(this.shape, new WeakMap([[references, all]]));
+    }
+    return all;
+  }
+
   withLoadFailure(failure: RaisesOutcome | UnknownOutcome): EffectivePolicy {
     return new EffectivePolicy(
       this.options,
@@ -93,9 +114,12 @@ export class EffectivePolicy implements RuleSet {
       this.fileRules,
       failure,
       this.shape,
+      this.ruleList,
     );
   }
 }
+
+const definedByShape = new WeakMap<PolicyShape, WeakMap<readonly LeafCheckNode[], boolean>>();
 
 export interface EffectivePolicyInput {
   /** File rules in load order; a later one replaces an earlier one of the same name. */
@@ -139,7 +163,7 @@ export function buildEffectivePolicy(
   for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options, defaults));
   const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
   const loadFailure = input.loadFailure ?? duplicate;
-  return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure, shape);
+  return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure, shape, ruleSlots);
 }
 
 /**

@@ -319,15 +319,21 @@ export function loadEffectivePolicy(
 ): EffectivePolicy {
   const fileRules: FileRule[] = [];
   let loadFailure: LoadFailure | null = null;
-  const registeredNames = new Set(input.registered.map((rule) => rule.name));
+  const registeredNames = namesOf(input.registered);
   for (const file of input.files) {
     loadFailure ??= file.failure;
-    for (const parsedEntry of file.entries) {
-      const { entry, structure, wins } = parsedEntry;
-      if (!wins || entry.name === null) continue;
+    // Index loops: this runs over every rule after every keystroke.
+    const entries = file.entries;
+    for (let index = 0; index < entries.length; index++) {
+      const parsedEntry = entries[index];
+      if (!parsedEntry.wins) continue;
+      const entry = parsedEntry.entry;
+      if (entry.name === null) continue;
       fileRules.push(parsedEntry.asRule());
-      if (loadFailure === null && registeredNames.has(entry.name) && structure.enforced.type === 'tree') {
-        loadFailure = strDepthFailure(structure.enforced.tree, entry.value.span);
+      // The name first: most rules are not registered, and their parse is then not touched.
+      if (loadFailure === null && registeredNames.has(entry.name)) {
+        const enforced = parsedEntry.structure.enforced;
+        if (enforced.type === 'tree') loadFailure = strDepthFailure(enforced.tree, entry.value.span);
       }
     }
   }
@@ -340,6 +346,15 @@ export function loadEffectivePolicy(
   if (policy.loadFailure) return policy;
   const checkRulesFailure = checkRulesDepthFailure(policy);
   return checkRulesFailure ? policy.withLoadFailure(checkRulesFailure) : policy;
+}
+
+const registeredNameSets = new WeakMap<readonly RegisteredRule[], ReadonlySet<string>>();
+
+/** The names of a registered list, once per list (every version of a document shares it). */
+function namesOf(registered: readonly RegisteredRule[]): ReadonlySet<string> {
+  let names = registeredNameSets.get(registered);
+  if (!names) registeredNameSets.set(registered, (names = new Set(registered.map((rule) => rule.name))));
+  return names;
 }
 
 function strDepthFailure(tree: CheckNode, span: { start: number; end: number }): LoadFailure | null {

@@ -48,11 +48,11 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
       walkLevels.push(level);
     }
   };
-  for (const effective of policy.rules.values()) {
-    id++;
+  const rules = policy.ruleList;
+  for (id = 0; id < rules.length; id++) {
     start[id] = targets.length;
     walkStart[id] = walkTargets.length;
-    forEachReference(effective.structure, record);
+    forEachReference(rules[id].structure, record);
   }
   start[names.length] = targets.length;
   walkStart[names.length] = walkTargets.length;
@@ -77,10 +77,12 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
 export function reuseReferenceGraph(policy: EffectivePolicy, previous: EffectivePolicy | null): void {
   if (!previous || graphs.has(policy.rules)) return;
   const graph = graphs.get(previous.rules);
-  if (!graph || previous.rules.size !== policy.rules.size) return;
-  const earlier = previous.rules.values();
-  for (const rule of policy.rules.values()) {
-    const old = earlier.next().value as EffectiveRule;
+  const rules = policy.ruleList;
+  const earlier = previous.ruleList;
+  if (!graph || earlier.length !== rules.length) return;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index];
+    const old = earlier[index];
     if (old.name !== rule.name) return;
     if (old.structure !== rule.structure && referenceWalk(old.structure) !== referenceWalk(rule.structure))
       return;

@@ -1,4 +1,4 @@
-import type { LeafCheckNode, Span } from '../check/checkTypes';
+import type { Span } from '../check/checkTypes';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
 import { closestNames } from '../text/similar';
@@ -114,7 +114,7 @@ function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyD
   const fallback = policy.defaultRule && policy.rules.has(policy.defaultRule) ? policy.defaultRule : null;
   for (const parsedEntry of file.entries) {
     if (!parsedEntry.wins) continue;
-    if (allDefined(parsedEntry.references, policy)) continue;
+    if (policy.definesAll(parsedEntry.references)) continue;
     const entry = parsedEntry.entry;
     for (const reference of ruleReferences(parsedEntry.parsed.display)) {
       if (policy.rules.has(reference.match)) continue;
@@ -133,11 +133,6 @@ function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyD
     }
   }
   return diagnostics;
-}
-
-function allDefined(references: readonly LeafCheckNode[], policy: EffectivePolicy): boolean {
-  for (const reference of references) if (!policy.rules.has(reference.match)) return false;
-  return true;
 }
 
 function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {

@@ -36,11 +36,13 @@ export class FeatureMemo {
   }
 
   /** The diagnostics of one check tree in one vocabulary and namespace choice, computed once. */
-  checkDiagnostics(
+  checkDiagnostics<C>(
     root: CheckNode,
     vocabulary: Vocabulary,
     key: string,
-    compute: () => readonly PolicyDiagnostic[],
+    // A function and its argument rather than a closure: asked of every rule after every keystroke.
+    compute: (root: CheckNode, argument: C) => readonly PolicyDiagnostic[],
+    argument: C,
   ): readonly PolicyDiagnostic[] {
     if (this.checksContext?.vocabulary !== vocabulary || this.checksContext.key !== key) {
       this.checksContext = { vocabulary, key };
@@ -48,7 +50,7 @@ export class FeatureMemo {
     }
     let found = this.checks.get(root);
     if (!found) {
-      found = compute();
+      found = compute(root, argument);
       this.checks.set(root, found);
     }
     return found;

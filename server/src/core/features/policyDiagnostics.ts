@@ -136,11 +136,17 @@ const KNOWN_KINDS = ['rule', 'role', 'http', 'https'];
 function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   const context = analysis.choice.namespaces.join(',');
-  for (const parsedEntry of analysis.file.entries) {
+  const entries = analysis.file.entries;
+  for (let index = 0; index < entries.length; index++) {
+    const parsedEntry = entries[index];
     const root = parsedEntry.structure.display;
     if (!root) continue;
-    const relative = analysis.memo.checkDiagnostics(root, analysis.vocabulary, context, () =>
-      relativeCheckDiagnostics(analysis, root),
+    const relative = analysis.memo.checkDiagnostics(
+      root,
+      analysis.vocabulary,
+      context,
+      relativeCheckDiagnostics,
+      analysis,
     );
     if (relative.length === 0) continue;
     const base = parsedEntry.base;
@@ -150,7 +156,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   return diagnostics;
 }
 
-function relativeCheckDiagnostics(analysis: PolicyAnalysis, root: CheckNode): PolicyDiagnostic[] {
+function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   const attributes = analysis.vocabulary.attributes;
   const namespaceKnown = analysis.choice.namespaces.length > 0;
