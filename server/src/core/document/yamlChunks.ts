@@ -12,8 +12,63 @@ export interface Chunk {
   readonly singleLine: boolean;
 }
 
+/**
+ * The pieces of a text, as parallel arrays (piece `i` is `[starts[i], ends[i])`): the text is
+ * chunked again after every keystroke, and 10,000 small objects per keystroke were a good
+ * part of what the garbage collector then had to move.
+ */
+export class Chunks {
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private single: Uint8Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.single = new Uint8Array(capacity);
+  }
+
+  start(index: number): number {
+    return this.starts[index];
+  }
+
+  end(index: number): number {
+    return this.ends[index];
+  }
+
+  singleLine(index: number): boolean {
+    return this.single[index] === 1;
+  }
+
+  at(index: number): Chunk {
+    return { start: this.starts[index], end: this.ends[index], singleLine: this.single[index] === 1 };
+  }
+
+  push(start: number, end: number, singleLine: boolean): void {
+    if (this.count === this.starts.length) this.grow();
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.single[this.count] = singleLine ? 1 : 0;
+    this.count++;
+  }
+
+  private grow(): void {
+    const capacity = this.starts.length * 2 + 16;
+    const starts = new Int32Array(capacity);
+    const ends = new Int32Array(capacity);
+    const single = new Uint8Array(capacity);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    single.set(this.single);
+    this.starts = starts;
+    this.ends = ends;
+    this.single = single;
+  }
+}
+
 export interface ChunkedText {
-  readonly chunks: Chunk[];
+  readonly chunks: Chunks;
   /** Comment lines (outside pieces or inside them), as [start, end) offsets. */
   readonly comments: [number, number][];
   /** True when the text needs the whole-document reading (markers, directives, aliases...). */
@@ -24,19 +79,19 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
 
+/** Policy lines are rarely shorter than this: a first guess at the number of pieces. */
+const TYPICAL_LINE = 32;
+
 export function chunkYaml(text: string): ChunkedText {
-  const chunks: Chunk[] = [];
+  const chunks = new Chunks((text.length / TYPICAL_LINE + 16) | 0);
   const comments: [number, number][] = [];
   let wholeDocument = false;
   let position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let sawContent = false;
-  // The chunk that indented lines would continue, and where its last line ends.
-  let open: { start: number; end: number; singleLine: boolean } | null = null;
-  const close = () => {
-    if (!open) return;
-    chunks.push(open);
-    open = null;
-  };
+  // The chunk that indented lines would continue (its start is -1 when none is open).
+  let openStart = -1;
+  let openEnd = 0;
+  let openSingle = true;
   while (position < text.length) {
     let lineEnd = text.indexOf('\n', position);
     if (lineEnd < 0) lineEnd = text.length;
@@ -55,26 +110,29 @@ export function chunkYaml(text: string): ChunkedText {
     } else if (first === SPACE || first === TAB) {
       // A continuation of the open chunk (or, before any rule, a document that does not start
       // in column 0: leave it to the whole-document reading).
-      if (open) {
-        open.end = contentEnd;
-        open.singleLine = false;
+      if (openStart >= 0) {
+        openEnd = contentEnd;
+        openSingle = false;
       } else {
         wholeDocument = true;
       }
     } else {
-      close();
+      if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
+      openStart = -1;
       if (isDocumentSyntax(text, position, contentEnd, sawContent)) {
         // A leading `---` or `%YAML` header is harmless; anything else needs the whole text.
         const line = text.slice(position, contentEnd);
         if (sawContent || !/^(---|%YAML [0-9.]+)\s*(#.*)?$/.test(line)) wholeDocument = true;
       } else {
         sawContent = true;
-        open = { start: position, end: contentEnd, singleLine: true };
+        openStart = position;
+        openEnd = contentEnd;
+        openSingle = true;
       }
     }
     position = lineEnd + 1;
   }
-  close();
+  if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
   return { chunks, comments, wholeDocument };
 }
 

@@ -4,7 +4,7 @@ import type { LoadBehaviour, PolicyEntry, RuleValue } from './documentTypes';
 import { GenerationMap } from './generations';
 import { readPlainScalar } from './pyyamlScalars';
 import { shiftEntry, shiftLoad } from './shiftEntry';
-import { outsidePieces, pieceNeedsWholeDocument, type Chunk } from './yamlChunks';
+import { outsidePieces, pieceNeedsWholeDocument, type Chunk, type Chunks } from './yamlChunks';
 import { readFastLine, type FastLine, type FastScalar } from './yamlFastLine';
 import { YamlNodeReader } from './yamlNodes';
 
@@ -38,8 +38,7 @@ export class YamlPieceCache {
   private previousText: string | null = null;
   /** The previous reading, piece by piece (empty when it did not read them all). */
   private previous: PlacedPieces = EMPTY_PLACED;
-  private placed: PlacedPieces = newPlaced();
-  private chunkCount = 0;
+  private placed: PlacedPieces = EMPTY_PLACED;
   /** The new text equals the previous one before `prefix` and from `suffixFrom` on (shifted by `delta`). */
   private prefix = 0;
   private suffixFrom = 0;
@@ -99,51 +98,55 @@ export class YamlPieceCache {
    */
   read(
     text: string,
-    chunks: readonly Chunk[],
+    chunks: Chunks,
     index: number,
     entries: PolicyEntry[],
   ): { reading: PieceReading; delta: number } | null {
-    const chunk = chunks[index];
-    this.chunkCount = chunks.length;
+    const start = chunks.start(index);
+    const end = chunks.end(index);
+    if (index === 0) this.placed = newPlaced(chunks.count);
     const placed = this.placed;
-    placed.first.push(entries.length);
+    placed.first[index] = entries.length;
     const previous = this.previous;
+    const previousCount = previous.readings.length;
     let reading: PieceReading | null = null;
     let delta = 0;
-    if (previous.readings.length > 0 && chunk.end <= this.prefix) {
-      const same = previous.readings[index] as PieceReading | undefined;
-      delta = previous.deltas[index] ?? 0;
-      if (same && same.start + delta === chunk.start && same.end + delta === chunk.end) {
+    if (previousCount > 0 && end <= this.prefix && index < previousCount) {
+      const same = previous.readings[index];
+      delta = previous.deltas[index];
+      if (same.start + delta === start && same.end + delta === end) {
         // Same place: the entries placed last time, as they were.
         const first = previous.first[index];
         const count = same.entries?.length ?? 0;
         for (let at = first; at < first + count; at++) entries.push(previous.entries[at]);
-        placed.readings.push(same);
-        placed.deltas.push(delta);
+        placed.readings[index] = same;
+        placed.deltas[index] = delta;
         return { reading: same, delta };
       }
-    } else if (previous.readings.length > 0 && chunk.start >= this.suffixFrom) {
-      const at = previous.readings.length - (chunks.length - index);
-      const moved = previous.readings[at] as PieceReading | undefined;
-      delta = (previous.deltas[at] ?? 0) + this.delta;
-      if (moved && moved.start + delta === chunk.start && moved.end + delta === chunk.end) reading = moved;
+    } else if (previousCount > 0 && start >= this.suffixFrom) {
+      const at = previousCount - (chunks.count - index);
+      if (at >= 0) {
+        const moved = previous.readings[at];
+        delta = previous.deltas[at] + this.delta;
+        if (moved.start + delta === start && moved.end + delta === end) reading = moved;
+      }
     }
     if (!reading) {
-      reading = this.byText(text, chunk);
-      delta = chunk.start - reading.start;
+      reading = this.byText(text, chunks, index);
+      delta = start - reading.start;
     }
-    placed.readings.push(reading);
-    placed.deltas.push(delta);
+    placed.readings[index] = reading;
+    placed.deltas[index] = delta;
     if (reading.entries === null) return null;
     for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
     return { reading, delta };
   }
 
-  private byText(text: string, chunk: Chunk): PieceReading {
-    const piece = text.slice(chunk.start, chunk.end);
+  private byText(text: string, chunks: Chunks, index: number): PieceReading {
+    const piece = text.slice(chunks.start(index), chunks.end(index));
     const cached = this.pieces.get(piece);
     if (cached) return cached;
-    const reading = readPiece(text, piece, chunk);
+    const reading = readPiece(text, piece, chunks.at(index));
     this.pieces.set(piece, reading);
     return reading;
   }
@@ -152,26 +155,33 @@ export class YamlPieceCache {
   endReading(text: string, entries: readonly PolicyEntry[] | null): void {
     this.pieces.endReading();
     this.previousText = text;
-    const complete = entries !== null && this.placed.readings.length === this.chunkCount;
-    this.previous = complete ? { ...this.placed, entries } : EMPTY_PLACED;
-    this.placed = newPlaced();
-    this.chunkCount = 0;
+    // Entries come back only when every piece was read.
+    this.previous = entries !== null ? { ...this.placed, entries } : EMPTY_PLACED;
+    this.placed = EMPTY_PLACED;
   }
 }
 
-/** The pieces of one reading: each as first read, how far it moved, and its first entry in `entries`. */
+/**
+ * The pieces of one reading: each as first read, how far it moved, and its first entry in
+ * `entries`; filled in order, sized for the reading's pieces.
+ */
 interface PlacedPieces {
   readonly readings: PieceReading[];
-  readonly deltas: number[];
-  readonly first: number[];
+  readonly deltas: Int32Array;
+  readonly first: Int32Array;
   readonly entries: readonly PolicyEntry[];
 }
 
-function newPlaced(): PlacedPieces {
-  return { readings: [], deltas: [], first: [], entries: [] };
+function newPlaced(count: number): PlacedPieces {
+  return {
+    readings: new Array<PieceReading>(count),
+    deltas: new Int32Array(count),
+    first: new Int32Array(count),
+    entries: [],
+  };
 }
 
-const EMPTY_PLACED: PlacedPieces = newPlaced();
+const EMPTY_PLACED: PlacedPieces = newPlaced(0);
 
 const LOADS: LoadBehaviour = { kind: 'loads' };
 
@@ -214,18 +224,18 @@ export interface PiecesReading {
 /** Null when a piece has a problem: the caller then reads the whole text. */
 export function readPieces(
   text: string,
-  chunks: readonly Chunk[],
+  chunks: Chunks,
   comments: [number, number][],
   cache: YamlPieceCache,
 ): PiecesReading | null {
   const entries: PolicyEntry[] = [];
   const complex: Chunk[] = [];
   let load: LoadBehaviour = LOADS;
-  for (let index = 0; index < chunks.length; index++) {
+  for (let index = 0; index < chunks.count; index++) {
     const read = cache.read(text, chunks, index, entries);
     if (read === null) return null;
     const { reading, delta } = read;
-    if (reading.complex) complex.push(chunks[index]);
+    if (reading.complex) complex.push(chunks.at(index));
     if (load.kind === 'loads' && reading.load.kind !== 'loads') load = shiftLoad(reading.load, delta);
   }
   return { entries, load, comments: outsidePieces(comments, complex) };
