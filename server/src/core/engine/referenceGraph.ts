@@ -25,8 +25,8 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   const cached = graphs.get(policy.rules);
   if (cached) return cached;
   const names = [...policy.rules.keys()];
-  const idOf = new Map<string, number>();
-  names.forEach((name, id) => idOf.set(name, id));
+  // The policy's own name → slot map, when it has one, numbers the rules in the same order.
+  const idOf = policy.shape?.ruleIndex ?? new Map(names.map((name, id) => [name, id]));
   const start = new Int32Array(names.length + 1);
   const walkStart = new Int32Array(names.length + 1);
   const targets: number[] = [];
