@@ -189,3 +189,20 @@ describe('incremental analysis: how deep check_rules walks', () => {
     );
   });
 });
+
+describe('incremental analysis: entries an edit did not touch', () => {
+  it('re-checks an untouched rule whose winning changes: a later duplicate of its key makes it ignored', () => {
+    const uri = 'file:///tmp/generated/policy.yaml';
+    const caches = new DocumentCaches();
+    const before = '"a": "rule:missing or Role:x"\n"b": "role:x"\n"c": "(role:y"\n';
+    const after = `${before}"a": "role:y"\n`;
+    const codes = (text: string, version: number, withCaches?: DocumentCaches): string[] =>
+      policyDiagnostics(analyse(uri, text, version, withCaches)).map((d) => d.code);
+    assert.deepEqual(codes(before, 1, caches), ['parse-failure', 'undefined-rule', 'kind-case']);
+    // The first `a` is the same text at the same place, but it no longer wins: oslo.policy never
+    // parses it, so its undefined rule is no longer one (its checks are still shown).
+    assert.deepEqual(codes(after, 2, caches), codes(after, 2));
+    assert.ok(!codes(after, 2, caches).includes('undefined-rule'));
+    assert.deepEqual(codes(before, 3, caches), codes(before, 3));
+  });
+});

@@ -5,7 +5,7 @@ import { parseListRule } from '../check/listRule';
 import { shiftParsedRule } from '../check/shiftRule';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyDocument, PolicyEntry } from '../document/documentTypes';
-import { shiftSpan } from '../document/shiftEntry';
+import { entryIdentity, shiftSpan } from '../document/shiftEntry';
 import { pyTruthy } from '../python/pyTruth';
 import { pyTypeName } from '../python/pyValue';
 import {
@@ -121,7 +121,27 @@ export interface LoadedFile {
   readonly entries: readonly ParsedEntry[];
   /** Why loading this file raises (or may raise), if it does. */
   readonly failure: LoadFailure | null;
+  /** Numbers the versions loaded with a cache, so that passes over them can remember answers. */
+  readonly generation?: number;
+  /** What this version kept of the previous one loaded with the same cache. */
+  readonly reuse?: EntryReuse | null;
 }
+
+/**
+ * The entries an edit did not touch: the first `prefix` have the same text (the same reading,
+ * so the same parse) and the same winning as the previous version's at the same index, the last
+ * `suffix` as the previous version's at the same index from the end (moved by the edit). A pass
+ * whose answer for an entry depends on the entry alone, not on its place, then only visits the
+ * entries in between.
+ */
+export interface EntryReuse {
+  readonly previousGeneration: number;
+  readonly previousCount: number;
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
+let generations = 0;
 
 const EMPTY_RULE: ParsedRule = {
   enforced: { type: 'tree', tree: { type: 'always', span: { start: 0, end: 0 } } },
@@ -137,12 +157,17 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
   const winners = cachedWinners(document.entries, cache);
   // Entries before an edit are the same objects at the same index as in the previous version.
   const previous = (cache?.loaded ?? []) as readonly LoadedEntry[];
+  // Entries after an edit are the previous version's at the same index from the end, moved.
+  const shift = document.entries.length - previous.length;
   const entries: LoadedEntry[] = document.entries.map((entry, index) => {
     const wins = winners[index] === 1;
     const old = previous[index] as LoadedEntry | undefined;
+    const moved = previous[index - shift] as LoadedEntry | undefined;
     let loaded: LoadedEntry;
     if (old !== undefined && old.entry === entry && old.wins === wins) loaded = old;
-    else {
+    else if (moved !== undefined && moved.wins === wins && sameText(moved.entry, entry)) {
+      loaded = new LoadedEntry(entry, moved.structure, moved.references, wins, moved.error);
+    } else {
       const { structure, error, references } = cache
         ? cache.parse(document.text, entry, parseRule)
         : parseRule(entry);
@@ -152,11 +177,38 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
     if (wins && loaded.error && failure === null) failure = shiftFailure(loaded.error, loaded.base);
     return loaded;
   });
-  if (cache) {
-    cache.loaded = entries;
-    cache.endReading();
+  if (!cache) return { document, entries, failure };
+  const reuse = cache.loadedGeneration >= 0 ? entryReuse(previous, entries, cache.loadedGeneration) : null;
+  const generation = ++generations;
+  cache.loaded = entries;
+  cache.loadedGeneration = generation;
+  cache.endReading();
+  return { document, entries, failure, generation, reuse };
+}
+
+/** Read from the same text (one reading, maybe moved since). */
+function sameText(a: PolicyEntry, b: PolicyEntry): boolean {
+  return a === b || entryIdentity(a) === entryIdentity(b);
+}
+
+function entryReuse(
+  previous: readonly LoadedEntry[],
+  entries: readonly LoadedEntry[],
+  previousGeneration: number,
+): EntryReuse {
+  const same = (now: LoadedEntry, old: LoadedEntry): boolean =>
+    now === old || (now.wins === old.wins && sameText(now.entry, old.entry));
+  const limit = Math.min(entries.length, previous.length);
+  let prefix = 0;
+  while (prefix < limit && same(entries[prefix], previous[prefix])) prefix++;
+  const shift = entries.length - previous.length;
+  let suffix = 0;
+  // Down to the prefix on both sides: no previous entry counts twice.
+  for (let index = entries.length - 1; index >= prefix && index - shift >= prefix; index--) {
+    if (!same(entries[index], previous[index - shift])) break;
+    suffix++;
   }
-  return { document, entries, failure };
+  return { previousGeneration, previousCount: previous.length, prefix, suffix };
 }
 
 function loadBehaviourFailure(document: PolicyDocument): LoadFailure | null {

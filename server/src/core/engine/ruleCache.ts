@@ -32,6 +32,8 @@ export class ParsedRuleCache {
   private readonly byIdentity = new WeakMap<PolicyEntry, CachedRule>();
   /** The last reading's loaded entries, in order: those an edit did not move are reused. */
   loaded: readonly ParsedEntry[] = [];
+  /** The generation of that reading (see `LoadedFile.generation`), -1 before the first. */
+  loadedGeneration = -1;
   /** The last reading's keys and which of them won, reused while the keys stay the same. */
   winners: { readonly keys: readonly PolicyEntry['key'][]; readonly winners: Uint8Array } | null = null;
 

@@ -1,15 +1,21 @@
 import type { Span } from '../check/checkTypes';
+import { shiftSpan } from '../document/shiftEntry';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
 import { closestNames } from '../text/similar';
 import type { PolicyDiagnostic, RelatedInformation } from './diagnosticTypes';
+import { diagnosticPasses, type DiagnosticPasses } from './featureMemo';
 import { ruleCycles, ruleReferences } from './ruleGraph';
 
 /**
  * The diagnostics of one policy file, given the effective policy it takes part in (the file,
  * its policy.d siblings and the registered defaults).
  */
-export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
+export function fileDiagnostics(
+  file: LoadedFile,
+  policy: EffectivePolicy,
+  passes: DiagnosticPasses = diagnosticPasses(),
+): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   for (const problem of file.document.problems) {
     diagnostics.push({
@@ -19,14 +25,22 @@ export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): Poli
       message: problem.message,
     });
   }
-  for (const parsedEntry of file.entries) {
-    if (parsedEntry.structure.problems.length === 0) continue;
-    const parsed = parsedEntry.parsed;
+  const withProblems = passes.problems.run(file, [], (parsedEntry) =>
+    parsedEntry.structure.problems.length > 0 ? parsedEntry.structure : null,
+  );
+  withProblems.indices.forEach((index, at) => {
+    const parsed = withProblems.answers[at];
+    const base = file.entries[index].base;
     for (const problem of parsed.problems) {
       const severity = problem.code === 'not-a-string' && !parsed.failed ? 'warning' : 'error';
-      diagnostics.push({ span: problem.span, severity, code: problem.code, message: problem.message });
+      diagnostics.push({
+        span: shiftSpan(problem.span, base),
+        severity,
+        code: problem.code,
+        message: problem.message,
+      });
     }
-  }
+  });
   if (file.failure && file.failure.kind === 'raises' && !hasErrorAt(diagnostics, file.failure.at)) {
     diagnostics.push({
       span: file.failure.at ?? { start: 0, end: 0 },
@@ -36,7 +50,11 @@ export function fileDiagnostics(file: LoadedFile, policy: EffectivePolicy): Poli
     });
   }
   diagnostics.push(...policyLoadFailure(file, policy, diagnostics));
-  diagnostics.push(...duplicateKeys(file), ...undefinedReferences(file, policy), ...cycles(file, policy));
+  diagnostics.push(
+    ...duplicateKeys(file),
+    ...undefinedReferences(file, policy, passes),
+    ...cycles(file, policy),
+  );
   return diagnostics;
 }
 
@@ -109,28 +127,49 @@ function duplicateKeys(file: LoadedFile): PolicyDiagnostic[] {
   return diagnostics;
 }
 
-function undefinedReferences(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
-  const diagnostics: PolicyDiagnostic[] = [];
+function undefinedReferences(
+  file: LoadedFile,
+  policy: EffectivePolicy,
+  passes: DiagnosticPasses,
+): PolicyDiagnostic[] {
   const fallback = policy.defaultRule && policy.rules.has(policy.defaultRule) ? policy.defaultRule : null;
-  for (const parsedEntry of file.entries) {
-    if (!parsedEntry.wins) continue;
-    if (policy.definesAll(parsedEntry.references)) continue;
-    const entry = parsedEntry.entry;
-    for (const reference of ruleReferences(parsedEntry.parsed.display)) {
-      if (policy.rules.has(reference.match)) continue;
-      const suggestions = closestNames(reference.match, policy.rules.keys());
-      const hint =
-        suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
-      const consequence = fallback
-        ? `oslo.policy falls back to the default rule '${fallback}' here.`
-        : 'This check is always false.';
-      diagnostics.push({
-        span: reference.matchSpan,
-        severity: fallback ? 'warning' : 'error',
-        code: 'undefined-rule',
-        message: `Rule '${reference.match}' is not defined (in ${entry.name ?? 'this rule'}). ${consequence}${hint}`,
-      });
-    }
+  // The answers hold while the same names are defined (the same shape).
+  const found = passes.undefinedRules.run(file, [policy.shape ?? policy, fallback], (parsedEntry) =>
+    parsedEntry.wins && !policy.definesAll(parsedEntry.references)
+      ? relativeUndefinedReferences(parsedEntry, policy, fallback)
+      : null,
+  );
+  const diagnostics: PolicyDiagnostic[] = [];
+  found.indices.forEach((index, at) => {
+    const base = file.entries[index].base;
+    for (const diagnostic of found.answers[at])
+      diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
+  });
+  return diagnostics;
+}
+
+/** Spans relative to the entry's value, like its `references`. */
+function relativeUndefinedReferences(
+  parsedEntry: ParsedEntry,
+  policy: EffectivePolicy,
+  fallback: string | null,
+): PolicyDiagnostic[] {
+  const diagnostics: PolicyDiagnostic[] = [];
+  const entry = parsedEntry.entry;
+  for (const reference of parsedEntry.references) {
+    if (policy.rules.has(reference.match)) continue;
+    const suggestions = closestNames(reference.match, policy.rules.keys());
+    const hint =
+      suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '';
+    const consequence = fallback
+      ? `oslo.policy falls back to the default rule '${fallback}' here.`
+      : 'This check is always false.';
+    diagnostics.push({
+      span: reference.matchSpan,
+      severity: fallback ? 'warning' : 'error',
+      code: 'undefined-rule',
+      message: `Rule '${reference.match}' is not defined (in ${entry.name ?? 'this rule'}). ${consequence}${hint}`,
+    });
   }
   return diagnostics;
 }

@@ -1,12 +1,27 @@
 import { parseEnforcedRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
-import type { CheckNode, EnforcedRule } from '../check/checkTypes';
+import type { CheckNode, EnforcedRule, ParsedRule } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { Vocabulary } from '../catalog/vocabulary';
 import { readKind, type KindReading } from '../engine/leafCache';
 import { percentFormat, type FormatResult } from '../python/pyFormat';
 import { pyDict, pyStr } from '../python/pyValue';
 import type { PolicyDiagnostic } from './diagnosticTypes';
+import { EntryPassMemo } from './entryPassMemo';
+
+/** The per-entry diagnostic passes, each remembering its last answers (see `EntryPassMemo`). */
+export interface DiagnosticPasses {
+  /** Entries whose value has parse problems: their (relative) parse. */
+  readonly problems: EntryPassMemo<ParsedRule>;
+  /** `rule:` references to undefined rules, spans relative to the entry's value. */
+  readonly undefinedRules: EntryPassMemo<readonly PolicyDiagnostic[]>;
+  /** What the checks reveal at enforcement, spans relative to the entry's value. */
+  readonly checks: EntryPassMemo<readonly PolicyDiagnostic[]>;
+}
+
+export function diagnosticPasses(): DiagnosticPasses {
+  return { problems: new EntryPassMemo(), undefinedRules: new EntryPassMemo(), checks: new EntryPassMemo() };
+}
 
 /** Above this many remembered answers a map starts again: a bound on memory, not a cache policy. */
 const LIMIT = 20_000;
@@ -24,6 +39,7 @@ export class FeatureMemo {
   private readonly canonicals = new WeakMap<EnforcedRule, string>();
   private checksContext: { readonly vocabulary: Vocabulary; readonly key: string } | null = null;
   private checks = new WeakMap<CheckNode, readonly PolicyDiagnostic[]>();
+  readonly passes: DiagnosticPasses = diagnosticPasses();
 
   /** The canonical form of a rule (spans do not matter): remembered per parse. */
   canonical(rule: EnforcedRule): string {

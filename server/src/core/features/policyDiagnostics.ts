@@ -14,7 +14,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function policyDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const all = [
-    ...fileDiagnostics(analysis.file, analysis.policy),
+    ...fileDiagnostics(analysis.file, analysis.policy, analysis.memo.passes),
     ...catalogDiagnostics(analysis),
     ...checkDiagnostics(analysis),
   ];
@@ -134,25 +134,29 @@ const KNOWN_KINDS = ['rule', 'role', 'http', 'https'];
  * each entry's place, so an edit re-checks only the rules it touched.
  */
 function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
-  const diagnostics: PolicyDiagnostic[] = [];
   const context = analysis.choice.namespaces.join(',');
-  const entries = analysis.file.entries;
-  for (let index = 0; index < entries.length; index++) {
-    const parsedEntry = entries[index];
-    const root = parsedEntry.structure.display;
-    if (!root) continue;
-    const relative = analysis.memo.checkDiagnostics(
-      root,
-      analysis.vocabulary,
-      context,
-      relativeCheckDiagnostics,
-      analysis,
-    );
-    if (relative.length === 0) continue;
-    const base = parsedEntry.base;
-    for (const diagnostic of relative)
+  const found = analysis.memo.passes.checks.run(
+    analysis.file,
+    [analysis.vocabulary, context],
+    (parsedEntry) => {
+      const root = parsedEntry.structure.display;
+      if (!root) return null;
+      const relative = analysis.memo.checkDiagnostics(
+        root,
+        analysis.vocabulary,
+        context,
+        relativeCheckDiagnostics,
+        analysis,
+      );
+      return relative.length > 0 ? relative : null;
+    },
+  );
+  const diagnostics: PolicyDiagnostic[] = [];
+  found.indices.forEach((index, at) => {
+    const base = analysis.file.entries[index].base;
+    for (const diagnostic of found.answers[at])
       diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
-  }
+  });
   return diagnostics;
 }
 
