@@ -80,10 +80,12 @@ export function reuseReferenceGraph(policy: EffectivePolicy, previous: Effective
   const rules = policy.ruleList;
   const earlier = previous.ruleList;
   if (!graph || earlier.length !== rules.length) return;
+  // The same shape holds the same names in the same order.
+  const sameNames = policy.shape !== null && policy.shape === previous.shape;
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index];
     const old = earlier[index];
-    if (old.name !== rule.name) return;
+    if (!sameNames && old.name !== rule.name) return;
     if (old.structure !== rule.structure && referenceWalk(old.structure) !== referenceWalk(rule.structure))
       return;
   }
