@@ -46,31 +46,6 @@ describe('garbage collection in the pauses between keystrokes', () => {
     assert.deepEqual(calls, ['minor', 'minor', 'major']);
   });
 
-  it('collects everything at once, without waiting for a pause, once the heap has grown past the burst limit', async () => {
-    const { calls, collect } = recorder();
-    let used = 100;
-    const idle = new IdleCollector({
-      minorDelayMs: 5,
-      majorDelayMs: 10_000,
-      growthLimitBytes: 50,
-      burstLimitBytes: 200,
-      collect,
-      heapUsed: () => used,
-    });
-    // Edits back to back: below the limit nothing is collected while they come.
-    used = 250;
-    idle.busy();
-    assert.deepEqual(calls, []);
-    used = 350;
-    idle.busy();
-    assert.deepEqual(calls, ['major']);
-    // Measured again after that collection: the next edits are below the limit again.
-    idle.busy();
-    assert.deepEqual(calls, ['major']);
-    await sleep(25);
-    assert.deepEqual(calls, ['major', 'minor']);
-  });
-
   it('reaches the real V8 collector without command-line flags', () => {
     const gc = exposedCollector();
     assert.equal(typeof gc, 'function');

@@ -26,8 +26,6 @@ export interface IdleCollectorOptions {
   readonly majorDelayMs?: number;
   /** Heap growth since the last full collection that makes the next pause collect everything. */
   readonly growthLimitBytes?: number;
-  /** Heap growth since the last full collection after which everything is collected at once, pause or not. */
-  readonly burstLimitBytes?: number;
   readonly collect?: Collect | null;
   readonly heapUsed?: () => number;
 }
@@ -39,8 +37,7 @@ export interface IdleCollectorOptions {
  * than the others, and the heap of a 10,000-rule file grew past 200 MB between full
  * collections. A young-generation collection in the pause after an edit takes a few
  * milliseconds; a full one follows a longer pause, or the first pause after the heap has
- * grown by `growthLimitBytes`, or comes at once (edits back to back) when it has grown by
- * `burstLimitBytes`.
+ * grown by `growthLimitBytes`.
  */
 export class IdleCollector {
   private minorTimer: NodeJS.Timeout | null = null;
@@ -49,7 +46,6 @@ export class IdleCollector {
   private readonly minorDelayMs: number;
   private readonly majorDelayMs: number;
   private readonly growthLimitBytes: number;
-  private readonly burstLimitBytes: number;
   private readonly collect: Collect | null;
   private readonly heapUsed: () => number;
 
@@ -57,7 +53,6 @@ export class IdleCollector {
     this.minorDelayMs = options.minorDelayMs ?? 20;
     this.majorDelayMs = options.majorDelayMs ?? 1500;
     this.growthLimitBytes = options.growthLimitBytes ?? 32 * 2 ** 20;
-    this.burstLimitBytes = options.burstLimitBytes ?? 64 * 2 ** 20;
     this.collect = options.collect === undefined ? exposedCollector() : options.collect;
     this.heapUsed = options.heapUsed ?? (() => getHeapStatistics().used_heap_size);
     this.usedAfterMajor = this.heapUsed();
@@ -66,12 +61,6 @@ export class IdleCollector {
   /** Something happened (a message came, an analysis finished): wait for the next pause. */
   busy(): void {
     if (!this.collect) return;
-    if (this.heapUsed() - this.usedAfterMajor > this.burstLimitBytes) {
-      // Edits back to back leave no pause, and each leaves the flattened text of a big file
-      // (half a megabyte, old space) behind: without this the server of a 10,000-rule file grew
-      // past 200 MB in a burst of a hundred edits before V8 collected it.
-      this.major();
-    }
     if (this.minorTimer) clearTimeout(this.minorTimer);
     this.minorTimer = setTimeout(() => this.pause(), this.minorDelayMs);
     this.minorTimer.unref();
