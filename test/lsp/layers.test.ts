@@ -39,4 +39,24 @@ describe('the language server with a policy.d folder', function () {
   it('resolves references of the main file against the policy.d files that follow it', async () => {
     assert.deepEqual(await undefinedRules(main, '"base": "role:admin"\n"uses": "rule:more"\n'), []);
   });
+
+  it('sees a policy.d file that is not open change on disk, at the next edit of the main file', async () => {
+    const extra = join(root, 'policy.d', '30-extra.yaml');
+    const mainUri = pathToFileURL(main).toString();
+    const edit = async (text: string): Promise<string[]> => {
+      const published = await client.change(mainUri, {
+        range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } },
+        text,
+      });
+      return published.diagnostics.filter((d) => d.code === 'undefined-rule').map((d) => d.message);
+    };
+    writeFileSync(extra, '"other": "role:x"\n');
+    assert.equal((await edit('"base": "role:admin"\n"uses": "rule:extra"\n')).length, 1);
+    writeFileSync(extra, '"extra": "role:xy"\n');
+    assert.deepEqual(await edit('"base": "role:admin"\n"uses": "rule:extra" \n'), []);
+    // Read once, then again only when it changes: the same answer while it stays.
+    assert.deepEqual(await edit('"base": "role:admin"\n"uses": "rule:extra"\n'), []);
+    writeFileSync(extra, '"extras": "role:xyz"\n');
+    assert.equal((await edit('"base": "role:admin"\n"uses": "rule:extra" \n')).length, 1);
+  });
 });

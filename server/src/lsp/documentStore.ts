@@ -48,7 +48,8 @@ export class DocumentStore {
   private readonly awaitingSettings = new Set<string>();
   private readonly builtIn = openBuiltInCatalog();
   private custom: NamespaceCatalog[] = [];
-  private readonly diskFiles = new Map<string, { mtime: number; file: LoadedFile; lines: LineIndex }>();
+  /** Files read from disk, by path, kept while their modification time and size stay the same. */
+  private readonly diskFiles = new Map<string, { stamp: string; file: LoadedFile; lines: LineIndex }>();
   private supportsConfiguration = false;
   private workspaceFolders: string[] = [];
 
@@ -185,8 +186,22 @@ export class DocumentStore {
   private loadFile(path: string): LoadedFile {
     const open = this.documents.get(pathToFileURL(path).toString());
     if (open) return loadPolicyFile(readPolicyDocument(open.getText()));
-    const text = decodePolicyBytes(readFileSync(path));
-    return loadPolicyFile(readPolicyDocument(text.ok ? text.text : ''));
+    // policy.d siblings are loaded again for every keystroke in the main file: read once.
+    return this.diskFile(path).file;
+  }
+
+  /** A file on disk, read again only when its modification time or size changed. */
+  private diskFile(path: string): { file: LoadedFile; lines: LineIndex } {
+    const stats = statSync(path);
+    const stamp = `${stats.mtimeMs}:${stats.size}`;
+    let cached = this.diskFiles.get(path);
+    if (!cached || cached.stamp !== stamp) {
+      const decoded = decodePolicyBytes(readFileSync(path));
+      const text = decoded.ok ? decoded.text : '';
+      cached = { stamp, file: loadPolicyFile(readPolicyDocument(text)), lines: new LineIndex(text) };
+      this.diskFiles.set(path, cached);
+    }
+    return cached;
   }
 
   /** Custom catalogs: `osPolicy.catalogPaths` and `*.sample` policy files in the workspace. Read as data only. */
@@ -271,14 +286,7 @@ export class DocumentStore {
         const uri = pathToFileURL(path).toString();
         if (open.has(uri)) continue;
         try {
-          const mtime = statSync(path).mtimeMs;
-          let cached = this.diskFiles.get(path);
-          if (!cached || cached.mtime !== mtime) {
-            const decoded = decodePolicyBytes(readFileSync(path));
-            const text = decoded.ok ? decoded.text : '';
-            cached = { mtime, file: loadPolicyFile(readPolicyDocument(text)), lines: new LineIndex(text) };
-            this.diskFiles.set(path, cached);
-          }
+          const cached = this.diskFile(path);
           files.push({
             uri,
             label: basename(dirname(path)),
