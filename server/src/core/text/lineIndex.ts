@@ -17,6 +17,16 @@ export class LineIndex {
     const starts = [0];
     /** Per line (but the last): 2 when it ends with CRLF, else 1. */
     const breakWidth: number[] = [];
+    if (text.indexOf('\r') < 0) {
+      // The usual text: hop from line feed to line feed natively (a 150 KB file is published
+      // with its diagnostics after every keystroke, and a loop over its characters took 1 ms).
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+        starts.push(at + 1);
+        breakWidth.push(1);
+      }
+      this.computed = { starts, breakWidth };
+      return this.computed;
+    }
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
       if (code === 0x0a) {
