@@ -33,6 +33,24 @@ function analyse(text: string, json = false): PolicyAnalysis {
   });
 }
 
+/**
+ * Results with PyYAML's quote of the offending line (indented lines, then a caret) left out of
+ * their error messages: a file that does not load before a rename does not load after it, at the
+ * same place, but the quoted line shows the new name.
+ */
+function withoutQuotedLines<T>(results: T): T {
+  return JSON.parse(
+    JSON.stringify(results, (_key, value: unknown) =>
+      typeof value === 'string' && value.includes('\n')
+        ? value
+            .split('\n')
+            .filter((line) => !line.startsWith('    '))
+            .join('\n')
+        : value,
+    ),
+  ) as T;
+}
+
 function assertInside(span: Span, length: number, what: string): void {
   assert.ok(
     span.start >= 0 && span.start <= span.end && span.end <= length,
@@ -164,7 +182,7 @@ describe(`fuzzing (${RUNS} cases per property; FUZZ_RUNS raises it)`, function (
       const [before, after] = [results[2 * index], results[2 * index + 1]];
       const context = `${pair.title}\n--- before\n${pair.before}\n--- after\n${pair.after}`;
       if (before.load_error === null) assert.equal(after.load_error, null, context);
-      assert.deepEqual(after.results, before.results, context);
+      assert.deepEqual(withoutQuotedLines(after.results), withoutQuotedLines(before.results), context);
     });
     process.stdout.write(`      (${checked.length} quick-fix edits checked against oslo.policy)\n`);
   });
