@@ -34,9 +34,10 @@ function analyse(text: string, json = false): PolicyAnalysis {
 }
 
 /**
- * Results with PyYAML's quote of the offending line (indented lines, then a caret) left out of
- * their error messages: a file that does not load before a rename does not load after it, at the
- * same place, but the quoted line shows the new name.
+ * Results with PyYAML's pointer to the offending place (`in "<unicode string>", line L, column C:`,
+ * then the quoted line and a caret) left out of their error messages: a file that does not load
+ * before a rename does not load after it, with the same error, but the quoted line shows the new
+ * name, and a rename that writes one rule as several moves the lines below it.
  */
 function withoutQuotedLines<T>(results: T): T {
   return JSON.parse(
@@ -44,7 +45,10 @@ function withoutQuotedLines<T>(results: T): T {
       typeof value === 'string' && value.includes('\n')
         ? value
             .split('\n')
-            .filter((line) => !line.startsWith('    '))
+            .filter(
+              (line) =>
+                !line.startsWith('    ') && !/^ {2}in "<unicode string>", line \d+, column \d+:$/.test(line),
+            )
             .join('\n')
         : value,
     ),
