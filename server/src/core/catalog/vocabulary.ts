@@ -1,4 +1,4 @@
-import { parseEnforcedRule } from '../check/checkParser';
+import { parseRegisteredRule } from '../check/checkParser';
 import type { CheckNode } from '../check/checkTypes';
 import type { RegisteredRule } from './catalogTypes';
 
@@ -71,7 +71,7 @@ export function buildVocabulary(rules: readonly RegisteredRule[]): Vocabulary {
   for (const rule of rules) {
     for (const text of [rule.check_str, rule.deprecated_rule?.check_str ?? '']) {
       for (const match of text.matchAll(/%\(([^)]*)\)/g)) note(attributes, match[1], rule.name);
-      const parsed = parseEnforcedRule(text);
+      const parsed = parseRegisteredRule(text);
       if (parsed.type !== 'tree') continue;
       forEachLeaf(parsed.tree, (leaf) => {
         if (leaf.type === 'check' && leaf.kindClass === 'role' && !leaf.match.includes('%')) {

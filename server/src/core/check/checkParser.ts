@@ -72,6 +72,26 @@ export function parseEnforcedRule(text: string): EnforcedRule {
   );
 }
 
+/** Above this many remembered check strings the memo starts again: a bound on memory. */
+const REGISTERED_LIMIT = 8192;
+const registeredParses = new Map<string, EnforcedRule>();
+
+/**
+ * `parseEnforcedRule` of a registered default's check string, remembered by its text: the same
+ * few hundred strings are parsed for the vocabulary, the effective policy and the redundancy
+ * check of every document, and opening Neutron's file parsed each of them twice. The trees carry
+ * no positions and are never changed, so every caller can share them.
+ */
+export function parseRegisteredRule(text: string): EnforcedRule {
+  let rule = registeredParses.get(text);
+  if (!rule) {
+    if (registeredParses.size >= REGISTERED_LIMIT) registeredParses.clear();
+    rule = parseEnforcedRule(text);
+    registeredParses.set(text, rule);
+  }
+  return rule;
+}
+
 /** Bulk-parsed trees carry no source positions. */
 const NO_SPAN: Span = { start: 0, end: 0 };
 

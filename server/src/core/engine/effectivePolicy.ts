@@ -1,4 +1,4 @@
-import { parseEnforcedRule } from '../check/checkParser';
+import { parseRegisteredRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -138,7 +138,7 @@ export class DefaultsParser {
   parse(checkString: string): EnforcedRule {
     let rule = this.cache.get(checkString);
     if (!rule) {
-      rule = parseEnforcedRule(checkString);
+      rule = parseRegisteredRule(checkString);
       this.cache.set(checkString, rule);
     }
     return rule;

@@ -1,5 +1,5 @@
 import { canonicalRuleString } from '../check/checkPrint';
-import { parseEnforcedRule } from '../check/checkParser';
+import { parseRegisteredRule } from '../check/checkParser';
 import { formatHelpText } from '../catalog/sampleFormat';
 import type { ListItem, RuleValue } from '../document/documentTypes';
 import type { PolicyAnalysis } from './analysis';
@@ -29,7 +29,7 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
     if (registered.scope_types.length > 0)
       comments.push(`# Intended scope(s): ${registered.scope_types.join(', ')}`);
     const redundant =
-      canonicalRuleString(parsed.enforced) === canonicalRuleString(parseEnforcedRule(registered.check_str));
+      canonicalRuleString(parsed.enforced) === canonicalRuleString(parseRegisteredRule(registered.check_str));
     // oslopolicy-convert-json-to-yaml comments out every rule equal to its default. When the
     // default has a deprecated predecessor, that changes what is enforced: without the override
     // oslo.policy ORs the old default in (unless enforce_new_defaults). Keep those active.

@@ -1,4 +1,4 @@
-import { parseEnforcedRule } from '../check/checkParser';
+import { parseRegisteredRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { CheckNode, EnforcedRule, ParsedRule } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -76,7 +76,7 @@ export class FeatureMemo {
   defaultCanonical(rule: RegisteredRule): string {
     let found = this.defaults.get(rule);
     if (found === undefined) {
-      found = canonicalRuleString(parseEnforcedRule(rule.check_str));
+      found = canonicalRuleString(parseRegisteredRule(rule.check_str));
       this.defaults.set(rule, found);
     }
     return found;

@@ -1,4 +1,4 @@
-import { parseEnforcedRule } from '../check/checkParser';
+import { parseRegisteredRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -103,7 +103,7 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
   if (entry && registered) {
     const same =
       canonicalRuleString(entry.parsed.enforced) ===
-      canonicalRuleString(parseEnforcedRule(registered.check_str));
+      canonicalRuleString(parseRegisteredRule(registered.check_str));
     parts.push(
       same ? 'This file repeats the default (a redundant override).' : 'This file overrides the default.',
     );
