@@ -94,14 +94,17 @@ export class EffectivePolicy implements RuleSet {
    */
   definesAll(references: readonly LeafCheckNode[]): boolean {
     if (references.length === 0) return true;
-    const known = this.shape ? definedByShape.get(this.shape) : undefined;
+    // Remembering costs a weak-map entry per rule: only worth it once a version reused the
+    // shape (an edit), not for a file loaded once (an open, the CLI).
+    const shape = this.shape && reusedShapes.has(this.shape) ? this.shape : null;
+    const known = shape ? definedByShape.get(shape) : undefined;
     const remembered = known?.get(references);
     if (remembered !== undefined) return remembered;
     let all = true;
     for (const reference of references) if (!this.rules.has(reference.match)) all = false;
-    if (this.shape) {
+    if (shape) {
       if (known) known.set(references, all);
-      else definedByShape.set(this.shape, new WeakMap([[references, all]]));
+      else definedByShape.set(shape, new WeakMap([[references, all]]));
     }
     return all;
   }
@@ -120,6 +123,8 @@ export class EffectivePolicy implements RuleSet {
 }
 
 const definedByShape = new WeakMap<PolicyShape, WeakMap<readonly LeafCheckNode[], boolean>>();
+/** Shapes a later version took over (see `policyShape`). */
+const reusedShapes = new WeakSet<PolicyShape>();
 
 export interface EffectivePolicyInput {
   /** File rules in load order; a later one replaces an earlier one of the same name. */
@@ -194,8 +199,10 @@ function policyShape(
     previous.registeredList === input.registered &&
     previous.fileNames.length === fileRules.length &&
     fileRules.every((rule, position) => rule.name === previous.fileNames[position])
-  )
+  ) {
+    reusedShapes.add(previous);
     return previous;
+  }
   const fileIndex = new Map<string, number>();
   const slotOf = new Int32Array(fileRules.length);
   const fileNames = fileRules.map((rule, position) => {
