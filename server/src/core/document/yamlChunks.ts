@@ -37,10 +37,6 @@ export class Chunks {
     return this.ends[index];
   }
 
-  singleLine(index: number): boolean {
-    return this.single[index] === 1;
-  }
-
   at(index: number): Chunk {
     return { start: this.starts[index], end: this.ends[index], singleLine: this.single[index] === 1 };
   }
