@@ -24,17 +24,16 @@ export class LineIndex {
         starts.push(at + 1);
         breakWidth.push(1);
       }
-      this.computed = { starts, breakWidth };
-      return this.computed;
-    }
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === 0x0a) {
-        starts.push(index + 1);
-        breakWidth.push(index > 0 && text.charCodeAt(index - 1) === 0x0d ? 2 : 1);
-      } else if (code === 0x0d && text.charCodeAt(index + 1) !== 0x0a) {
-        starts.push(index + 1);
-        breakWidth.push(1);
+    } else {
+      for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        if (code === 0x0a) {
+          starts.push(index + 1);
+          breakWidth.push(index > 0 && text.charCodeAt(index - 1) === 0x0d ? 2 : 1);
+        } else if (code === 0x0d && text.charCodeAt(index + 1) !== 0x0a) {
+          starts.push(index + 1);
+          breakWidth.push(1);
+        }
       }
     }
     this.computed = { starts, breakWidth };
