@@ -139,7 +139,7 @@ describe('an effective policy built on the previous version', () => {
         random.int(0, 1) === 0 ? DEFAULT_OPTIONS : { ...DEFAULT_OPTIONS, enforceNewDefaults: true };
       const input = { files, registered, options };
       const fresh = loadEffectivePolicy(input);
-      const built = loadEffectivePolicy(input, undefined, previous);
+      const built = loadEffectivePolicy(input, previous);
       assert.equal(observable(built), observable(fresh), `version ${version}`);
       assert.deepEqual(
         fileDiagnostics(files[0], built).map((d) => d.code),

@@ -136,23 +136,8 @@ export interface EffectivePolicyInput {
   readonly loadFailure?: RaisesOutcome | UnknownOutcome | null;
 }
 
-/** Parses registered check strings once per distinct string. */
-export class DefaultsParser {
-  private readonly cache = new Map<string, EnforcedRule>();
-
-  parse(checkString: string): EnforcedRule {
-    let rule = this.cache.get(checkString);
-    if (!rule) {
-      rule = parseRegisteredRule(checkString);
-      this.cache.set(checkString, rule);
-    }
-    return rule;
-  }
-}
-
 export function buildEffectivePolicy(
   input: EffectivePolicyInput,
-  defaults = new DefaultsParser(),
   /** The previous version's policy: when the same names are defined, its key order is reused. */
   previous: EffectivePolicy | null = null,
 ): EffectivePolicy {
@@ -165,7 +150,7 @@ export function buildEffectivePolicy(
   });
   const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
   const ruleSlots: EffectiveRule[] = fileSlots.map((fileRule) => fileRule.effective);
-  for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options, defaults));
+  for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options));
   const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
   const loadFailure = input.loadFailure ?? duplicate;
   return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure, shape, ruleSlots);
@@ -298,10 +283,9 @@ function applyDefault(
   registered: RegisteredRule,
   fileRules: ReadonlyMap<string, FileRule>,
   options: PolicyOptions,
-  defaults: DefaultsParser,
 ): EffectiveRule {
   const name = registered.name;
-  const newRule = defaults.parse(registered.check_str);
+  const newRule = parseRegisteredRule(registered.check_str);
   const deprecated = registered.deprecated_rule;
   if (!deprecated)
     return { name, rule: newRule, structure: newRule, origin: { kind: 'default', registered } };
@@ -319,7 +303,7 @@ function applyDefault(
     };
   }
   if (!options.enforceNewDefaults && deprecated.check_str !== registered.check_str && !fileRules.has(name)) {
-    const oldRule = defaults.parse(deprecated.check_str);
+    const oldRule = parseRegisteredRule(deprecated.check_str);
     if (newRule.type === 'tree' && oldRule.type === 'tree') {
       const tree: CheckNode = { type: 'or', span: newRule.tree.span, operands: [newRule.tree, oldRule.tree] };
       const rule: EnforcedRule = { type: 'tree', tree };

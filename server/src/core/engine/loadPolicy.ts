@@ -10,7 +10,6 @@ import { pyTruthy } from '../python/pyTruth';
 import { pyTypeName } from '../python/pyValue';
 import {
   buildEffectivePolicy,
-  DefaultsParser,
   type EffectivePolicy,
   type EffectiveRule,
   type FileRule,
@@ -364,7 +363,6 @@ export interface PolicyInput {
  */
 export function loadEffectivePolicy(
   input: PolicyInput,
-  defaults = new DefaultsParser(),
   /** The policy of the document's previous version, whose reference graph may still hold. */
   previous: EffectivePolicy | null = null,
 ): EffectivePolicy {
@@ -390,7 +388,6 @@ export function loadEffectivePolicy(
   }
   const policy = buildEffectivePolicy(
     { fileRules, registered: input.registered, options: input.options, loadFailure },
-    defaults,
     previous,
   );
   reuseReferenceGraph(policy, previous);

@@ -5,7 +5,7 @@ import { releaseBehaviour } from '../catalog/releases';
 import { buildVocabulary, type Vocabulary } from '../catalog/vocabulary';
 import { readPolicyDocument, YamlPieceCache } from '../document/policyDocument';
 import type { PolicyEntry } from '../document/documentTypes';
-import { DefaultsParser, type EffectivePolicy, type PolicyOptions } from '../engine/effectivePolicy';
+import type { EffectivePolicy, PolicyOptions } from '../engine/effectivePolicy';
 import { ParsedRuleCache } from '../engine/ruleCache';
 import { Suggester } from '../text/similar';
 import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
@@ -84,12 +84,11 @@ export interface PolicyAnalysis {
   entryAt(offset: number): ParsedEntry | null;
 }
 
-/** Per-document state that survives edits: YAML pieces, parsed defaults. */
+/** Per-document state that survives edits: YAML pieces, parsed rules, answers of the features. */
 export class DocumentCaches {
   readonly yaml = new YamlPieceCache();
   readonly rules = new ParsedRuleCache();
   readonly memo = new FeatureMemo();
-  readonly defaults = new DefaultsParser();
   readonly suggester = new Suggester();
   /** The last version's effective policy: its reference graph often still holds. */
   policy: EffectivePolicy | null = null;
@@ -281,11 +280,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     ignoresSystemScope: !releaseBehaviour(choice.release).copiesSystemScope,
   };
   const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
-  const policy = loadEffectivePolicy(
-    { files, registered: registeredList, options },
-    caches.defaults,
-    caches.policy,
-  );
+  const policy = loadEffectivePolicy({ files, registered: registeredList, options }, caches.policy);
   caches.policy = policy;
   // Both made when first asked for: a keystroke's diagnostics need neither.
   let byName: Map<string, ParsedEntry> | null = null;
