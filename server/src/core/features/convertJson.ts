@@ -1,5 +1,3 @@
-import { canonicalRuleString } from '../check/checkPrint';
-import { parseRegisteredRule } from '../check/checkParser';
 import { formatHelpText } from '../catalog/sampleFormat';
 import type { ListItem, RuleValue } from '../document/documentTypes';
 import type { PolicyAnalysis } from './analysis';
@@ -15,7 +13,7 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
   const known: string[] = [];
   const others: string[] = [];
   const text = analysis.file.document.text;
-  for (const { entry, parsed, wins } of analysis.file.entries) {
+  for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const line = `${yamlKey(entry.name)}: ${yamlValue(entry.value, text)}`;
     const registered = analysis.registered.get(entry.name);
@@ -29,7 +27,7 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
     if (registered.scope_types.length > 0)
       comments.push(`# Intended scope(s): ${registered.scope_types.join(', ')}`);
     const redundant =
-      canonicalRuleString(parsed.enforced) === canonicalRuleString(parseRegisteredRule(registered.check_str));
+      analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered);
     // oslopolicy-convert-json-to-yaml comments out every rule equal to its default. When the
     // default has a deprecated predecessor, that changes what is enforced: without the override
     // oslo.policy ORs the old default in (unless enforce_new_defaults). Keep those active.

@@ -32,7 +32,6 @@ const LIMIT = 20_000;
  * registered default, a `literal_eval` of the kind and a `%` format per check.
  */
 export class FeatureMemo {
-  private readonly defaults = new WeakMap<RegisteredRule, string>();
   private readonly kinds = new Map<string, KindReading>();
   private readonly formats = new Map<string, { keys: string[]; probe: FormatResult }>();
 
@@ -74,12 +73,7 @@ export class FeatureMemo {
 
   /** The canonical form of a registered default, as `oslopolicy-list-redundant` compares it. */
   defaultCanonical(rule: RegisteredRule): string {
-    let found = this.defaults.get(rule);
-    if (found === undefined) {
-      found = canonicalRuleString(parseRegisteredRule(rule.check_str));
-      this.defaults.set(rule, found);
-    }
-    return found;
+    return this.canonical(parseRegisteredRule(rule.check_str));
   }
 
   kind(kind: string): KindReading {

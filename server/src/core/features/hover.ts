@@ -1,4 +1,3 @@
-import { parseRegisteredRule } from '../check/checkParser';
 import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
@@ -102,8 +101,7 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
   const entry = analysis.byName.get(name);
   if (entry && registered) {
     const same =
-      canonicalRuleString(entry.parsed.enforced) ===
-      canonicalRuleString(parseRegisteredRule(registered.check_str));
+      analysis.memo.canonical(entry.structure.enforced) === analysis.memo.defaultCanonical(registered);
     parts.push(
       same ? 'This file repeats the default (a redundant override).' : 'This file overrides the default.',
     );
