@@ -4,6 +4,7 @@ import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
 import { closestNames } from '../text/similar';
 import type { PolicyDiagnostic, RelatedInformation } from './diagnosticTypes';
+import { placedDiagnostics } from './entryPassMemo';
 import { diagnosticPasses, type DiagnosticPasses } from './featureMemo';
 import { ruleCycles, ruleReferences } from './ruleGraph';
 
@@ -139,13 +140,7 @@ function undefinedReferences(
       ? relativeUndefinedReferences(parsedEntry, policy, fallback)
       : null,
   );
-  const diagnostics: PolicyDiagnostic[] = [];
-  found.indices.forEach((index, at) => {
-    const base = file.entries[index].base;
-    for (const diagnostic of found.answers[at])
-      diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
-  });
-  return diagnostics;
+  return placedDiagnostics(file, found);
 }
 
 /** Spans relative to the entry's value, like its `references`. */

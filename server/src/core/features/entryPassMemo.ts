@@ -1,4 +1,6 @@
+import { shiftSpan } from '../document/shiftEntry';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
+import type { PolicyDiagnostic } from './diagnosticTypes';
 
 /** The entries a pass had something to say about, in entry order, with what it said. */
 export interface EntryAnswers<R> {
@@ -61,4 +63,18 @@ export class EntryPassMemo<R> {
     }
     return result;
   }
+}
+
+/** Diagnostics answered relative to each entry's value, placed in the document (entry order). */
+export function placedDiagnostics(
+  file: LoadedFile,
+  found: EntryAnswers<readonly PolicyDiagnostic[]>,
+): PolicyDiagnostic[] {
+  const diagnostics: PolicyDiagnostic[] = [];
+  found.indices.forEach((index, at) => {
+    const base = file.entries[index].base;
+    for (const diagnostic of found.answers[at])
+      diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
+  });
+  return diagnostics;
 }

@@ -1,8 +1,8 @@
 import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
-import { shiftSpan } from '../document/shiftEntry';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
+import { placedDiagnostics } from './entryPassMemo';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -151,13 +151,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       return relative.length > 0 ? relative : null;
     },
   );
-  const diagnostics: PolicyDiagnostic[] = [];
-  found.indices.forEach((index, at) => {
-    const base = analysis.file.entries[index].base;
-    for (const diagnostic of found.answers[at])
-      diagnostics.push({ ...diagnostic, span: shiftSpan(diagnostic.span, base) });
-  });
-  return diagnostics;
+  return placedDiagnostics(analysis.file, found);
 }
 
 function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): PolicyDiagnostic[] {
