@@ -205,4 +205,16 @@ describe('incremental analysis: entries an edit did not touch', () => {
     assert.ok(!codes(after, 2, caches).includes('undefined-rule'));
     assert.deepEqual(codes(before, 3, caches), codes(before, 3));
   });
+
+  it('counts no untouched rule twice when a copy of a rule above is inserted', () => {
+    const uri = 'file:///tmp/generated/policy.yaml';
+    const caches = new DocumentCaches();
+    const line = '"a": "Role:x"\n';
+    const diagnostics = (text: string, version: number, withCaches?: DocumentCaches): string[] =>
+      policyDiagnostics(analyse(uri, text, version, withCaches)).map((d) => `${d.code}@${d.span.start}`);
+    // The inserted copy has the text (and the winning) of the rule above it and of the one below.
+    for (const [version, text] of [line + line, line + line + line, line + line].entries()) {
+      assert.deepEqual(diagnostics(text, version + 1, caches), diagnostics(text, version + 1), text);
+    }
+  });
 });
