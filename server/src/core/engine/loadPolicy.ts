@@ -157,26 +157,44 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
   const previous = (cache?.loaded ?? []) as readonly LoadedEntry[];
   // Entries after an edit are the previous version's at the same index from the end, moved.
   const shift = document.entries.length - previous.length;
+  // What `LoadedFile.reuse` reports, found on the way: the leading entries taken from the
+  // previous version at their index, and where the trailing run taken from its end begins.
+  let prefix = 0;
+  let tailFrom = 0;
   const entries: LoadedEntry[] = document.entries.map((entry, index) => {
     const wins = winners[index] === 1;
     const old = previous[index] as LoadedEntry | undefined;
     const moved = previous[index - shift] as LoadedEntry | undefined;
     let loaded: LoadedEntry;
-    if (old !== undefined && old.entry === entry && old.wins === wins) loaded = old;
-    else if (moved !== undefined && moved.wins === wins && sameText(moved.entry, entry)) {
+    let fromSameIndex = false;
+    let fromEnd = false;
+    if (old !== undefined && old.entry === entry && old.wins === wins) {
+      loaded = old;
+      fromSameIndex = true;
+      fromEnd = shift === 0;
+    } else if (moved !== undefined && moved.wins === wins && sameText(moved.entry, entry)) {
       loaded = new LoadedEntry(entry, moved.structure, moved.references, wins, moved.error);
+      fromEnd = true;
+      fromSameIndex = shift === 0;
     } else {
       const { structure, error, references } = cache
         ? cache.parse(document.text, entry, parseRule)
         : parseRule(entry);
       loaded = new LoadedEntry(entry, structure, references, wins, error);
     }
+    if (fromSameIndex && prefix === index) prefix++;
+    if (!fromEnd) tailFrom = index + 1;
     // Only the winning value of a duplicated key is ever parsed by the library.
     if (wins && loaded.error && failure === null) failure = shiftFailure(loaded.error, loaded.base);
     return loaded;
   });
   if (!cache) return { document, entries, failure };
-  const reuse = cache.loadedGeneration >= 0 ? entryReuse(previous, entries, cache.loadedGeneration) : null;
+  // The tail stops at the prefix on both sides: no previous entry counts twice.
+  const suffix = entries.length - Math.max(tailFrom, prefix, prefix + shift);
+  const reuse: EntryReuse | null =
+    cache.loadedGeneration >= 0
+      ? { previousGeneration: cache.loadedGeneration, previousCount: previous.length, prefix, suffix }
+      : null;
   const generation = ++generations;
   cache.loaded = entries;
   cache.loadedGeneration = generation;
@@ -187,26 +205,6 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
 /** Read from the same text (one reading, maybe moved since). */
 function sameText(a: PolicyEntry, b: PolicyEntry): boolean {
   return a === b || entryIdentity(a) === entryIdentity(b);
-}
-
-function entryReuse(
-  previous: readonly LoadedEntry[],
-  entries: readonly LoadedEntry[],
-  previousGeneration: number,
-): EntryReuse {
-  const same = (now: LoadedEntry, old: LoadedEntry): boolean =>
-    now === old || (now.wins === old.wins && sameText(now.entry, old.entry));
-  const limit = Math.min(entries.length, previous.length);
-  let prefix = 0;
-  while (prefix < limit && same(entries[prefix], previous[prefix])) prefix++;
-  const shift = entries.length - previous.length;
-  let suffix = 0;
-  // Down to the prefix on both sides: no previous entry counts twice.
-  for (let index = entries.length - 1; index >= prefix && index - shift >= prefix; index--) {
-    if (!same(entries[index], previous[index - shift])) break;
-    suffix++;
-  }
-  return { previousGeneration, previousCount: previous.length, prefix, suffix };
 }
 
 function loadBehaviourFailure(document: PolicyDocument): LoadFailure | null {
