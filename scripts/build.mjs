@@ -26,7 +26,6 @@ for (const entry of entries) {
     format: 'cjs',
     sourcemap: true,
     minify: process.env.NO_MINIFY !== '1',
-    keepNames: true,
     external: entry.external ?? [],
     banner: entry.banner ? { js: entry.banner } : undefined,
     logLevel: 'warning',
