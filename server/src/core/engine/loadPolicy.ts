@@ -56,6 +56,8 @@ export interface ParsedEntry {
 class LoadedEntry implements ParsedEntry {
   private absolute: ParsedRule | null = null;
   private asFileRule: EntryRule | null = null;
+  /** The entry's name, kept here: passes over every entry then touch one object per entry. */
+  readonly name: string | null;
 
   constructor(
     readonly entry: PolicyEntry,
@@ -64,7 +66,9 @@ class LoadedEntry implements ParsedEntry {
     readonly wins: boolean,
     /** Why loading fails because of this value, spans relative like `structure`'s. */
     readonly error: LoadFailure | null,
-  ) {}
+  ) {
+    this.name = entry.name;
+  }
 
   get base(): number {
     return this.entry.value.span.start;
@@ -95,8 +99,8 @@ class EntryRule implements FileRule, EffectiveRule {
   readonly name: string;
   readonly structure: EnforcedRule;
 
-  constructor(private readonly parsedEntry: ParsedEntry) {
-    this.name = parsedEntry.entry.name ?? '';
+  constructor(private readonly parsedEntry: LoadedEntry) {
+    this.name = parsedEntry.name ?? '';
     this.structure = parsedEntry.structure.enforced;
   }
 
@@ -367,20 +371,22 @@ export function loadEffectivePolicy(
   const fileRules: FileRule[] = [];
   let loadFailure: LoadFailure | null = null;
   const registeredNames = namesOf(input.registered);
+  // Not even a lookup when nothing is registered (a file of an unknown service).
+  const compares = registeredNames.size > 0;
   for (const file of input.files) {
     loadFailure ??= file.failure;
-    // Index loops: this runs over every rule after every keystroke.
-    const entries = file.entries;
+    // Index loops over the loaded entries' own fields: this runs over every rule after every
+    // keystroke, and reaching each entry's reading too cost a cache miss per rule.
+    const entries = file.entries as readonly LoadedEntry[];
     for (let index = 0; index < entries.length; index++) {
       const parsedEntry = entries[index];
-      if (!parsedEntry.wins) continue;
-      const entry = parsedEntry.entry;
-      if (entry.name === null) continue;
+      const name = parsedEntry.name;
+      if (!parsedEntry.wins || name === null) continue;
       fileRules.push(parsedEntry.asRule());
       // The name first: most rules are not registered, and their parse is then not touched.
-      if (loadFailure === null && registeredNames.has(entry.name)) {
+      if (compares && loadFailure === null && registeredNames.has(name)) {
         const enforced = parsedEntry.structure.enforced;
-        if (enforced.type === 'tree') loadFailure = strDepthFailure(enforced.tree, entry.value.span);
+        if (enforced.type === 'tree') loadFailure = strDepthFailure(enforced.tree, parsedEntry.entry.value.span);
       }
     }
   }
