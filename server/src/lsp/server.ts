@@ -36,6 +36,7 @@ import {
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerDocumentInfo } from './documentInfo';
+import { limitHeapGrowth } from './heapGrowth';
 import { IdleCollector } from './idleCollector';
 import { registerProcessStats } from './processStats';
 import { registerSimulation } from './simulation';
@@ -72,6 +73,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     end: state.lines.position(span.end),
   });
 
+  limitHeapGrowth();
   const idle = new IdleCollector();
 
   // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
