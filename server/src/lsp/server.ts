@@ -36,7 +36,7 @@ import {
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerDocumentInfo } from './documentInfo';
-import { limitHeapGrowth } from './heapGrowth';
+import { limitHeapGrowth, YoungGenerationCap } from './heapLimits';
 import { IdleCollector } from './idleCollector';
 import { registerProcessStats } from './processStats';
 import { registerSimulation } from './simulation';
@@ -74,6 +74,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   limitHeapGrowth();
+  const youngCap = new YoungGenerationCap();
   const idle = new IdleCollector();
 
   // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
@@ -91,6 +92,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const token = args[1] as CancellationToken | undefined;
       if (token?.isCancellationRequested) return fallback;
       idle.busy();
+      youngCap.check();
       try {
         if (fault === name) throw new Error(`injected fault in ${name} (OS_POLICY_FAULT)`);
         return handler(...args);
@@ -384,6 +386,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       diagnostics: state.diagnostics.map((d) => toDiagnostic(state, d)),
     });
     idle.busy();
+    youngCap.check();
   });
 
   documents.listen(connection);
