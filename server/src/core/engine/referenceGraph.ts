@@ -29,30 +29,42 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   const idOf = policy.shape?.ruleIndex ?? new Map(names.map((name, id) => [name, id]));
   const start = new Int32Array(names.length + 1);
   const walkStart = new Int32Array(names.length + 1);
-  const targets: number[] = [];
-  const walkTargets: number[] = [];
-  const walkLevels: number[] = [];
+  const targets = new GrowingInts(names.length);
+  const walkTargets = new GrowingInts(names.length);
+  const walkLevels = new GrowingInts(names.length);
   // The targets already listed for the current rule, as a stamp per target: clearing a Set
   // per rule allocates a new table each time, which dominated this loop on 10,000 rules.
   const seenBy = new Int32Array(names.length).fill(-1);
-  let id = -1;
-  const record = (reference: LeafCheckNode, level: number, walked: boolean): void => {
-    const target = idOf.get(reference.match);
-    if (target === undefined) return;
-    if (seenBy[target] !== id) {
-      seenBy[target] = id;
-      targets.push(target);
-    }
-    if (walked) {
-      walkTargets.push(target);
-      walkLevels.push(level);
-    }
-  };
   const rules = policy.ruleList;
-  for (id = 0; id < rules.length; id++) {
+  for (let id = 0; id < rules.length; id++) {
     start[id] = targets.length;
     walkStart[id] = walkTargets.length;
-    forEachReference(rules[id].structure, record);
+    const rule = rules[id].structure;
+    if (rule.type !== 'tree') continue;
+    const tree = rule.tree;
+    // Most rules are a single check: no walk, no stack.
+    if (tree.type === 'check') {
+      if (tree.kindClass !== 'rule') continue;
+      const target = idOf.get(tree.match);
+      if (target === undefined) continue;
+      seenBy[target] = id;
+      targets.push(target);
+      walkTargets.push(target);
+      walkLevels.push(0);
+      continue;
+    }
+    forEachReference(rule, (reference, level, walked) => {
+      const target = idOf.get(reference.match);
+      if (target === undefined) return;
+      if (seenBy[target] !== id) {
+        seenBy[target] = id;
+        targets.push(target);
+      }
+      if (walked) {
+        walkTargets.push(target);
+        walkLevels.push(level);
+      }
+    });
   }
   start[names.length] = targets.length;
   walkStart[names.length] = walkTargets.length;
@@ -60,13 +72,37 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     names,
     idOf,
     start,
-    targets: Int32Array.from(targets),
+    targets: targets.finish(),
     walkStart,
-    walkTargets: Int32Array.from(walkTargets),
-    walkLevels: Int32Array.from(walkLevels),
+    walkTargets: walkTargets.finish(),
+    walkLevels: walkLevels.finish(),
   };
   graphs.set(policy.rules, graph);
   return graph;
+}
+
+/** An Int32Array that doubles when full: no boxed numbers, no array of 10,000 elements grown one by one. */
+class GrowingInts {
+  private values: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The values pushed, trimmed (a copy, so the spare capacity is freed). */
+  finish(): Int32Array {
+    return this.values.slice(0, this.length);
+  }
 }
 
 /**
@@ -198,54 +234,66 @@ export function ruleCycles(policy: EffectivePolicy): string[][] {
 
 function findCycles(graph: ReferenceGraph): string[][] {
   const count = graph.names.length;
+  const { start, targets } = graph;
   const index = new Int32Array(count).fill(-1);
   const low = new Int32Array(count);
   const onStack = new Uint8Array(count);
-  const stack: number[] = [];
+  // Tarjan's stack and the walk's own stack (node, next edge), each at most one entry per rule.
+  const stack = new Int32Array(count);
+  let stackSize = 0;
+  const workNode = new Int32Array(count);
+  const workNext = new Int32Array(count);
+  let depth = 0;
   const cycles: string[][] = [];
-  const workNode: number[] = [];
-  const workNext: number[] = [];
   let counter = 0;
   for (let root = 0; root < count; root++) {
     if (index[root] >= 0) continue;
-    workNode.push(root);
-    workNext.push(graph.start[root]);
+    workNode[0] = root;
+    workNext[0] = start[root];
+    depth = 1;
     index[root] = low[root] = counter++;
-    stack.push(root);
+    stack[stackSize++] = root;
     onStack[root] = 1;
-    while (workNode.length > 0) {
-      const top = workNode.length - 1;
+    while (depth > 0) {
+      const top = depth - 1;
       const node = workNode[top];
       const next = workNext[top];
-      if (next < graph.start[node + 1]) {
+      if (next < start[node + 1]) {
         workNext[top] = next + 1;
-        const target = graph.targets[next];
+        const target = targets[next];
         if (index[target] < 0) {
           index[target] = low[target] = counter++;
-          stack.push(target);
+          stack[stackSize++] = target;
           onStack[target] = 1;
-          workNode.push(target);
-          workNext.push(graph.start[target]);
-        } else if (onStack[target]) low[node] = Math.min(low[node], index[target]);
+          workNode[depth] = target;
+          workNext[depth] = start[target];
+          depth++;
+        } else if (onStack[target] && index[target] < low[node]) low[node] = index[target];
         continue;
       }
-      workNode.pop();
-      workNext.pop();
-      if (workNode.length > 0) {
-        const parent = workNode[workNode.length - 1];
-        low[parent] = Math.min(low[parent], low[node]);
+      depth--;
+      if (depth > 0) {
+        const parent = workNode[depth - 1];
+        if (low[node] < low[parent]) low[parent] = low[node];
       }
-      if (low[node] === index[node]) {
-        const component: number[] = [];
-        let member: number;
-        do {
-          member = stack.pop()!;
-          onStack[member] = 0;
-          component.push(member);
-        } while (member !== node);
-        const selfLoop = graph.targets.subarray(graph.start[node], graph.start[node + 1]).includes(node);
-        if (component.length > 1 || selfLoop) cycles.push(component.reverse().map((id) => graph.names[id]));
+      if (low[node] !== index[node]) continue;
+      if (stack[stackSize - 1] === node) {
+        // A component of one rule: a cycle only when the rule refers to itself.
+        stackSize--;
+        onStack[node] = 0;
+        let selfLoop = false;
+        for (let edge = start[node]; edge < start[node + 1] && !selfLoop; edge++) selfLoop = targets[edge] === node;
+        if (selfLoop) cycles.push([graph.names[node]]);
+        continue;
       }
+      const component: string[] = [];
+      let member: number;
+      do {
+        member = stack[--stackSize];
+        onStack[member] = 0;
+        component.push(graph.names[member]);
+      } while (member !== node);
+      cycles.push(component.reverse());
     }
   }
   return cycles;
@@ -270,46 +318,49 @@ export function checkRulesDepth(policy: EffectivePolicy): number {
 
 function deepestWalk(graph: ReferenceGraph): number {
   const count = graph.names.length;
+  const { walkStart, walkTargets, walkLevels } = graph;
   const depth = new Int32Array(count).fill(-1);
   const onStack = new Uint8Array(count);
-  const workNode: number[] = [];
-  const workNext: number[] = [];
-  const best: number[] = [];
+  // The walk's stack (node, next edge, best so far): a rule is on it at most once.
+  const workNode = new Int32Array(count);
+  const workNext = new Int32Array(count);
+  const best = new Int32Array(count);
+  let size = 0;
   let deepest = 0;
   for (let root = 0; root < count; root++) {
     if (depth[root] >= 0) continue;
-    workNode.push(root);
-    workNext.push(graph.walkStart[root]);
-    best.push(1);
+    workNode[0] = root;
+    workNext[0] = walkStart[root];
+    best[0] = 1;
+    size = 1;
     onStack[root] = 1;
-    while (workNode.length > 0) {
-      const top = workNode.length - 1;
+    while (size > 0) {
+      const top = size - 1;
       const node = workNode[top];
       const next = workNext[top];
-      if (next < graph.walkStart[node + 1]) {
+      if (next < walkStart[node + 1]) {
         workNext[top] = next + 1;
-        const target = graph.walkTargets[next];
-        const level = graph.walkLevels[next];
+        const target = walkTargets[next];
+        const level = walkLevels[next];
         if (onStack[target]) best[top] = Math.max(best[top], level + 1);
         else if (depth[target] >= 0) best[top] = Math.max(best[top], level + 1 + depth[target]);
         else {
-          workNode.push(target);
-          workNext.push(graph.walkStart[target]);
-          best.push(1);
+          workNode[size] = target;
+          workNext[size] = walkStart[target];
+          best[size] = 1;
+          size++;
           onStack[target] = 1;
         }
         continue;
       }
       const result = best[top];
-      workNode.pop();
-      workNext.pop();
-      best.pop();
+      size--;
       onStack[node] = 0;
       depth[node] = result;
       if (result > deepest) deepest = result;
-      if (workNode.length > 0) {
-        const parentTop = workNode.length - 1;
-        const level = graph.walkLevels[workNext[parentTop] - 1];
+      if (size > 0) {
+        const parentTop = size - 1;
+        const level = walkLevels[workNext[parentTop] - 1];
         best[parentTop] = Math.max(best[parentTop], level + 1 + result);
       }
     }
