@@ -134,6 +134,11 @@ export interface EffectivePolicyInput {
   readonly options: PolicyOptions;
   /** A failure found while reading the files (syntax, types, depth), decided by the caller. */
   readonly loadFailure?: RaisesOutcome | UnknownOutcome | null;
+  /**
+   * The caller knows `fileRules` have the names of the previous policy's, in the same order
+   * (the same file versions, or versions an edit left the names of): they are not compared.
+   */
+  readonly namesAsPrevious?: boolean;
 }
 
 export function buildEffectivePolicy(
@@ -183,7 +188,7 @@ function policyShape(
     previous &&
     previous.registeredList === input.registered &&
     previous.fileNames.length === fileRules.length &&
-    fileRules.every((rule, position) => rule.name === previous.fileNames[position])
+    (input.namesAsPrevious === true || fileRules.every((rule, position) => rule.name === previous.fileNames[position]))
   ) {
     reusedShapes.add(previous);
     return previous;

@@ -97,6 +97,8 @@ export class DocumentCaches {
     readonly key: string;
     readonly names: readonly (string | null)[];
     readonly value: NamespaceChoice;
+    /** The version (`LoadedFile.generation`) it was last found valid for. */
+    generation: number | undefined;
   } | null = null;
 }
 
@@ -228,17 +230,23 @@ function registration(choice: NamespaceChoice, catalogs: CatalogSources): Regist
 }
 
 /** Content detection scores every name against every namespace: redo it only when the names change. */
-function cachedChoice(
-  input: AnalyzeInput,
-  entries: readonly PolicyEntry[],
-  caches: DocumentCaches,
-): NamespaceChoice {
+function cachedChoice(input: AnalyzeInput, file: LoadedFile, caches: DocumentCaches): NamespaceChoice {
   const { settings, catalogs } = input;
+  const entries = file.document.entries;
   const key = [input.uri, settings.service, settings.release, String(catalogs.custom.length)].join('\u0000');
   const previous = caches.choice;
-  if (previous?.key === key && sameNames(previous.names, entries)) return previous.value;
+  if (previous?.key === key) {
+    // The loader already compared the names with the version this choice was made for.
+    const reuse = file.reuse;
+    const known =
+      reuse?.sameNames === true && previous.generation !== undefined && reuse.previousGeneration === previous.generation;
+    if (known || sameNames(previous.names, entries)) {
+      previous.generation = file.generation;
+      return previous.value;
+    }
+  }
   const value = chooseNamespaces(input.uri, entries, settings, catalogs);
-  caches.choice = { key, names: entries.map((entry) => entry.name), value };
+  caches.choice = { key, names: entries.map((entry) => entry.name), value, generation: file.generation };
   return value;
 }
 
@@ -264,7 +272,7 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
   const caches = input.caches ?? new DocumentCaches();
   const document = readPolicyDocument(input.text, caches.yaml);
   const file = loadPolicyFile(document, caches.rules);
-  const choice = cachedChoice(input, document.entries, caches);
+  const choice = cachedChoice(input, file, caches);
   const {
     list: registeredList,
     byName: registered,
