@@ -91,17 +91,15 @@ export class YamlPieceCache {
     return [Math.max(0, this.prefix - 1), Math.min(text.length, this.suffixFrom + 1)];
   }
 
+  /** How far the piece `read` returned last has moved since it was read. */
+  lastDelta = 0;
+
   /**
    * Reads `chunks[index]` (in order) and adds its entries, at their place, to `entries`. Returns
-   * the reading (as first read) and how far it moved, or null when the piece needs the
-   * whole-document reading.
+   * the reading (as first read), how far it moved in `lastDelta` (no pair object per piece, 10,000
+   * of them per keystroke), or null when the piece needs the whole-document reading.
    */
-  read(
-    text: string,
-    chunks: Chunks,
-    index: number,
-    entries: PolicyEntry[],
-  ): { reading: PieceReading; delta: number } | null {
+  read(text: string, chunks: Chunks, index: number, entries: PolicyEntry[]): PieceReading | null {
     const start = chunks.start(index);
     const end = chunks.end(index);
     if (index === 0) this.placed = newPlaced(chunks.count);
@@ -121,7 +119,8 @@ export class YamlPieceCache {
         for (let at = first; at < first + count; at++) entries.push(previous.entries[at]);
         placed.readings[index] = same;
         placed.deltas[index] = delta;
-        return { reading: same, delta };
+        this.lastDelta = delta;
+        return same;
       }
     } else if (previousCount > 0 && start >= this.suffixFrom) {
       const at = previousCount - (chunks.count - index);
@@ -139,7 +138,8 @@ export class YamlPieceCache {
     placed.deltas[index] = delta;
     if (reading.entries === null) return null;
     for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
-    return { reading, delta };
+    this.lastDelta = delta;
+    return reading;
   }
 
   private byText(text: string, chunks: Chunks, index: number): PieceReading {
@@ -232,11 +232,10 @@ export function readPieces(
   const complex: Chunk[] = [];
   let load: LoadBehaviour = LOADS;
   for (let index = 0; index < chunks.count; index++) {
-    const read = cache.read(text, chunks, index, entries);
-    if (read === null) return null;
-    const { reading, delta } = read;
+    const reading = cache.read(text, chunks, index, entries);
+    if (reading === null) return null;
     if (reading.complex) complex.push(chunks.at(index));
-    if (load.kind === 'loads' && reading.load.kind !== 'loads') load = shiftLoad(reading.load, delta);
+    if (load.kind === 'loads' && reading.load.kind !== 'loads') load = shiftLoad(reading.load, cache.lastDelta);
   }
   return { entries, load, comments: outsidePieces(comments, complex) };
 }
