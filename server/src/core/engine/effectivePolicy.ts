@@ -127,7 +127,10 @@ const definedByShape = new WeakMap<PolicyShape, WeakMap<readonly LeafCheckNode[]
 const reusedShapes = new WeakSet<PolicyShape>();
 
 export interface EffectivePolicyInput {
-  /** File rules in load order; a later one replaces an earlier one of the same name. */
+  /**
+   * File rules in load order; a later one replaces an earlier one of the same name. The policy
+   * may keep this list as its own: the caller makes a fresh one and leaves it alone.
+   */
   readonly fileRules: readonly FileRule[];
   /** Registered defaults of every namespace, in registration order. */
   readonly registered: readonly RegisteredRule[];
@@ -148,14 +151,21 @@ export function buildEffectivePolicy(
 ): EffectivePolicy {
   const { byName: registered, duplicate } = registeredByName(input.registered);
   const shape = policyShape(input, registered, previous?.shape ?? null);
-  const fileSlots: FileRule[] = new Array<FileRule>(shape.fileIndex.size);
-  input.fileRules.forEach((fileRule, position) => {
-    // A later file's rule of the same name replaces the earlier one, in the earlier one's place.
-    fileSlots[shape.slotOf[position]] = fileRule;
-  });
+  // Without a name defined twice, the rules are in their slots already (the caller's fresh list).
+  let fileSlots = input.fileRules;
+  if (!shape.distinctNames) {
+    const slots = new Array<FileRule>(shape.fileIndex.size);
+    fileSlots.forEach((fileRule, position) => {
+      // A later file's rule of the same name replaces the earlier one, in the earlier one's place.
+      slots[shape.slotOf[position]] = fileRule;
+    });
+    fileSlots = slots;
+  }
   const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
-  const ruleSlots: EffectiveRule[] = fileSlots.map((fileRule) => fileRule.effective);
-  for (const rule of shape.defaults) ruleSlots.push(applyDefault(rule, fileRules, input.options));
+  const ruleSlots = new Array<EffectiveRule>(fileSlots.length + shape.defaults.length);
+  for (let slot = 0; slot < fileSlots.length; slot++) ruleSlots[slot] = fileSlots[slot].effective;
+  for (let index = 0; index < shape.defaults.length; index++)
+    ruleSlots[fileSlots.length + index] = applyDefault(shape.defaults[index], fileRules, input.options);
   const rules = new IndexedMap(shape.ruleIndex, ruleSlots);
   const loadFailure = input.loadFailure ?? duplicate;
   return new EffectivePolicy(input.options, rules, registered, fileRules, loadFailure, shape, ruleSlots);
@@ -172,6 +182,8 @@ export interface PolicyShape {
   readonly fileNames: readonly string[];
   /** Input position → slot in `fileIndex` order. */
   readonly slotOf: Int32Array;
+  /** No name is defined twice: every rule's slot is its position. */
+  readonly distinctNames: boolean;
   readonly fileIndex: ReadonlyMap<string, number>;
   readonly ruleIndex: ReadonlyMap<string, number>;
   /** The registered rules enforced by default, in `ruleIndex` order after the file rules. */
@@ -208,7 +220,15 @@ function policyShape(
     ruleIndex.set(rule.name, ruleIndex.size);
     defaults.push(rule);
   }
-  return { registeredList: input.registered, fileNames, slotOf, fileIndex, ruleIndex, defaults };
+  return {
+    registeredList: input.registered,
+    fileNames,
+    slotOf,
+    distinctNames: fileIndex.size === fileRules.length,
+    fileIndex,
+    ruleIndex,
+    defaults,
+  };
 }
 
 const registeredMaps = new WeakMap<

@@ -376,7 +376,11 @@ export function loadEffectivePolicy(
   /** The policy of the document's previous version, whose reference graph may still hold. */
   previous: EffectivePolicy | null = null,
 ): EffectivePolicy {
-  const fileRules: FileRule[] = [];
+  // Sized once for every entry (trimmed below): pushing 10,000 rules grows and copies it ten times.
+  let total = 0;
+  for (const file of input.files) total += file.entries.length;
+  const fileRules = new Array<FileRule>(total);
+  let ruleCount = 0;
   let loadFailure: LoadFailure | null = null;
   const registeredNames = namesOf(input.registered);
   // Not even a lookup when nothing is registered (a file of an unknown service).
@@ -390,7 +394,7 @@ export function loadEffectivePolicy(
       const parsedEntry = entries[index];
       const name = parsedEntry.name;
       if (!parsedEntry.wins || name === null) continue;
-      fileRules.push(parsedEntry.asRule());
+      fileRules[ruleCount++] = parsedEntry.asRule();
       // The name first: most rules are not registered, and their parse is then not touched.
       if (compares && loadFailure === null && registeredNames.has(name)) {
         const enforced = parsedEntry.structure.enforced;
@@ -398,6 +402,7 @@ export function loadEffectivePolicy(
       }
     }
   }
+  fileRules.length = ruleCount;
   const generations = input.files.map((file) => file.generation ?? -1);
   const policy = buildEffectivePolicy(
     {
