@@ -44,6 +44,20 @@ describe('which service a file is for', () => {
       'none',
     );
   });
+
+  it('names the rules of every namespace the same before and after reading them whole', () => {
+    const fresh = openBuiltInCatalog()!;
+    for (const release of fresh.releases()) {
+      for (const namespace of fresh.namespaces(release)) {
+        const unread = fresh.ruleNames(namespace, release);
+        const names = fresh.get(namespace, release)!.rules.map((rule) => rule.name);
+        assert.ok(names.length > 0, `${release}/${namespace} has rules`);
+        assert.deepEqual(unread, names, `${release}/${namespace} before reading it`);
+        assert.deepEqual(fresh.ruleNames(namespace, release), names, `${release}/${namespace} once read`);
+      }
+    }
+    assert.deepEqual(fresh.ruleNames('no-such-service', 'zed'), []);
+  });
 });
 
 describe('custom catalogs', () => {

@@ -49,6 +49,19 @@ export class CatalogStore {
     return this.index.entries.filter((entry) => entry.release === release).map((entry) => entry.namespace);
   }
 
+  /**
+   * The rule names of a namespace, without expanding its rules when it is not loaded yet:
+   * detecting a file's service by its content needs every namespace's names, and most of
+   * those namespaces are then never used.
+   */
+  ruleNames(namespace: string, release: string): readonly string[] {
+    const loaded = this.loaded.get(`${release}/${namespace}`);
+    if (loaded) return loaded.rules.map((rule) => rule.name);
+    const entry = this.index.entries.find((e) => e.namespace === namespace && e.release === release);
+    if (!entry) return [];
+    return (JSON.parse(this.read(entry.file)) as CompactNamespaceFile).rules.map((rule) => rule.n);
+  }
+
   get(namespace: string, release: string): NamespaceCatalog | null {
     const key = `${release}/${namespace}`;
     const cached = this.loaded.get(key);

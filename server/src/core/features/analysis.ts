@@ -173,10 +173,7 @@ function builtInRuleNames(store: CatalogStore, release: string): Map<string, Rea
   let names = byRelease.get(release);
   if (!names) {
     names = new Map();
-    for (const namespace of store.namespaces(release)) {
-      const found = store.get(namespace, release);
-      names.set(namespace, new Set(found ? found.rules.map((rule) => rule.name) : []));
-    }
+    for (const namespace of store.namespaces(release)) names.set(namespace, new Set(store.ruleNames(namespace, release)));
     byRelease.set(release, names);
   }
   return names;
