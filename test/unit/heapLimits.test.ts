@@ -49,9 +49,14 @@ describe("the server's heap limits", () => {
     this.timeout(30_000);
     const without = peaks('', '').old;
     const withLimit = peaks('limits.limitHeapGrowth();', '').old;
-    console.log(`      old generation peak: ${withLimit.toFixed(0)} MB with the limit, ${without.toFixed(0)} MB without`);
+    console.log(
+      `      old generation peak: ${withLimit.toFixed(0)} MB with the limit, ${without.toFixed(0)} MB without`,
+    );
     // The live set alone is ~20 MB: V8's own factor lets garbage pile up well past it.
-    assert.ok(withLimit < without * 0.8, `old generation peak ${withLimit} MB with the limit, ${without} MB without`);
+    assert.ok(
+      withLimit < without * 0.8,
+      `old generation peak ${withLimit} MB with the limit, ${without} MB without`,
+    );
   });
 
   it('stops the young generation growing past the cap, set at run time', function () {
@@ -59,8 +64,14 @@ describe("the server's heap limits", () => {
     const capMb = 2;
     // Keystrokes of ~1 MB each, so that the young generation grows by one step at most between two.
     const without = peaks('', '', 10_000).young;
-    const capped = peaks(`const cap = new limits.YoungGenerationCap(${capMb} * 2 ** 20);`, 'cap.check();', 10_000).young;
-    console.log(`      young generation peak: ${capped.toFixed(1)} MB with a ${capMb} MB cap, ${without.toFixed(1)} MB without`);
+    const capped = peaks(
+      `const cap = new limits.YoungGenerationCap(${capMb} * 2 ** 20);`,
+      'cap.check();',
+      10_000,
+    ).young;
+    console.log(
+      `      young generation peak: ${capped.toFixed(1)} MB with a ${capMb} MB cap, ${without.toFixed(1)} MB without`,
+    );
     // Checked between keystrokes, it may pass the cap by one doubling, never more.
     assert.ok(capped <= 2 * capMb, `young generation reached ${capped} MB with a ${capMb} MB cap`);
     assert.ok(without > 2 * capMb, `without the cap it reached only ${without} MB: the test shows nothing`);

@@ -235,7 +235,8 @@ export function readPieces(
     const reading = cache.read(text, chunks, index, entries);
     if (reading === null) return null;
     if (reading.complex) complex.push(chunks.at(index));
-    if (load.kind === 'loads' && reading.load.kind !== 'loads') load = shiftLoad(reading.load, cache.lastDelta);
+    if (load.kind === 'loads' && reading.load.kind !== 'loads')
+      load = shiftLoad(reading.load, cache.lastDelta);
   }
   return { entries, load, comments: outsidePieces(comments, complex) };
 }

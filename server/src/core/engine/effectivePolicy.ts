@@ -200,7 +200,8 @@ function policyShape(
     previous &&
     previous.registeredList === input.registered &&
     previous.fileNames.length === fileRules.length &&
-    (input.namesAsPrevious === true || fileRules.every((rule, position) => rule.name === previous.fileNames[position]))
+    (input.namesAsPrevious === true ||
+      fileRules.every((rule, position) => rule.name === previous.fileNames[position]))
   ) {
     reusedShapes.add(previous);
     return previous;

@@ -193,7 +193,8 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
         : parseRule(entry);
       loaded = new LoadedEntry(entry, structure, references, wins, error);
     }
-    if (sameNames && loaded !== old) sameNames = old !== undefined && old.name === loaded.name && old.wins === wins;
+    if (sameNames && loaded !== old)
+      sameNames = old !== undefined && old.name === loaded.name && old.wins === wins;
     if (fromSameIndex && prefix === index) prefix++;
     if (!fromEnd) tailFrom = index + 1;
     // Only the winning value of a duplicated key is ever parsed by the library.
@@ -205,7 +206,13 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
   const suffix = entries.length - Math.max(tailFrom, prefix, prefix + shift);
   const reuse: EntryReuse | null =
     cache.loadedGeneration >= 0
-      ? { previousGeneration: cache.loadedGeneration, previousCount: previous.length, prefix, suffix, sameNames }
+      ? {
+          previousGeneration: cache.loadedGeneration,
+          previousCount: previous.length,
+          prefix,
+          suffix,
+          sameNames,
+        }
       : null;
   const generation = ++generations;
   cache.loaded = entries;
@@ -398,7 +405,8 @@ export function loadEffectivePolicy(
       // The name first: most rules are not registered, and their parse is then not touched.
       if (compares && loadFailure === null && registeredNames.has(name)) {
         const enforced = parsedEntry.structure.enforced;
-        if (enforced.type === 'tree') loadFailure = strDepthFailure(enforced.tree, parsedEntry.entry.value.span);
+        if (enforced.type === 'tree')
+          loadFailure = strDepthFailure(enforced.tree, parsedEntry.entry.value.span);
       }
     }
   }
@@ -436,7 +444,10 @@ function sameNamesAs(files: readonly LoadedFile[], generations: readonly number[
   return files.every((file, index) => {
     const before = generations[index];
     if (before < 0) return false;
-    return file.generation === before || (file.reuse?.sameNames === true && file.reuse.previousGeneration === before);
+    return (
+      file.generation === before ||
+      (file.reuse?.sameNames === true && file.reuse.previousGeneration === before)
+    );
   });
 }
 

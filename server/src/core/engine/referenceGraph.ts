@@ -282,7 +282,8 @@ function findCycles(graph: ReferenceGraph): string[][] {
         stackSize--;
         onStack[node] = 0;
         let selfLoop = false;
-        for (let edge = start[node]; edge < start[node + 1] && !selfLoop; edge++) selfLoop = targets[edge] === node;
+        for (let edge = start[node]; edge < start[node + 1] && !selfLoop; edge++)
+          selfLoop = targets[edge] === node;
         if (selfLoop) cycles.push([graph.names[node]]);
         continue;
       }

@@ -173,7 +173,8 @@ function builtInRuleNames(store: CatalogStore, release: string): Map<string, Rea
   let names = byRelease.get(release);
   if (!names) {
     names = new Map();
-    for (const namespace of store.namespaces(release)) names.set(namespace, new Set(store.ruleNames(namespace, release)));
+    for (const namespace of store.namespaces(release))
+      names.set(namespace, new Set(store.ruleNames(namespace, release)));
     byRelease.set(release, names);
   }
   return names;
@@ -236,7 +237,9 @@ function cachedChoice(input: AnalyzeInput, file: LoadedFile, caches: DocumentCac
     // The loader already compared the names with the version this choice was made for.
     const reuse = file.reuse;
     const known =
-      reuse?.sameNames === true && previous.generation !== undefined && reuse.previousGeneration === previous.generation;
+      reuse?.sameNames === true &&
+      previous.generation !== undefined &&
+      reuse.previousGeneration === previous.generation;
     if (known || sameNames(previous.names, entries)) {
       previous.generation = file.generation;
       return previous.value;
