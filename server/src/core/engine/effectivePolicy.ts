@@ -319,14 +319,7 @@ function applyDefault(
   // The library compares the check objects with `!=`, which is identity, so that test always
   // passes; what remains is: not a mere `rule:<new name>` and the new name not in the files.
   if (oldOverride && canonicalRuleString(oldOverride.structure) !== `rule:${name}` && !fileRules.has(name)) {
-    return {
-      name,
-      get rule(): EnforcedRule {
-        return oldOverride.rule;
-      },
-      structure: oldOverride.structure,
-      origin: { kind: 'deprecated-override', registered, fileRule: oldOverride },
-    };
+    return new DeprecatedOverride(name, registered, oldOverride);
   }
   if (!options.enforceNewDefaults && deprecated.check_str !== registered.check_str && !fileRules.has(name)) {
     const oldRule = parseRegisteredRule(deprecated.check_str);
@@ -337,4 +330,28 @@ function applyDefault(
     }
   }
   return { name, rule: newRule, structure: newRule, origin: { kind: 'default', registered } };
+}
+
+/**
+ * A registered rule enforced with the file's override of its deprecated name. A class: an object
+ * literal with a getter gets a hidden class of its own, kept until a full collection, and through
+ * the getter's closure it kept the whole version alive across young-generation collections.
+ */
+class DeprecatedOverride implements EffectiveRule {
+  readonly structure: EnforcedRule;
+  readonly origin: RuleOrigin;
+
+  constructor(
+    readonly name: string,
+    registered: RegisteredRule,
+    private readonly oldOverride: FileRule,
+  ) {
+    this.structure = oldOverride.structure;
+    this.origin = { kind: 'deprecated-override', registered, fileRule: oldOverride };
+  }
+
+  /** The override's document-offset tree, made only when asked for. */
+  get rule(): EnforcedRule {
+    return this.oldOverride.rule;
+  }
 }
