@@ -17,6 +17,7 @@ import { readCatalogIndex } from './catalogIndex';
 import { registerCatalogCommands } from './catalogCommands';
 import { registerEditCommands } from './editCommands';
 import type { DocumentInfo } from '../../server/src/lsp/documentInfo';
+import { SERVER_NODE_FLAGS } from '../../server/src/shared/serverFlags';
 import type { SimulateAnswer, SimulateAtOptions } from '../../server/src/lsp/simulation';
 import { registerSimulationCommands, showTrace } from './simulationCommands';
 import { createStatusBar } from './statusBar';
@@ -46,11 +47,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<OsPoli
   context.subscriptions.push(output);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...SERVER_NODE_FLAGS] },
+    },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+      options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] },
     },
   };
   const clientOptions: LanguageClientOptions = {

@@ -34,8 +34,13 @@ export class LspClient {
   readonly stderr: string[] = [];
   private versions = new Map<string, number>();
 
-  constructor(settings: Record<string, unknown> = {}, env: Record<string, string> = {}) {
-    this.process = spawn(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), 'lsp', '--stdio'], {
+  constructor(
+    settings: Record<string, unknown> = {},
+    env: Record<string, string> = {},
+    /** The Node that runs the server. */
+    node = process.execPath,
+  ) {
+    this.process = spawn(node, [join(repoRoot(), 'dist', 'cli.js'), 'lsp', '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });

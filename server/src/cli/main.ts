@@ -1,4 +1,5 @@
 import { startServer } from '../lsp/server';
+import { restartWithServerFlags } from '../node/serverRestart';
 import { UsageError } from './args';
 import { catalogCommand, CATALOG_USAGE } from './catalogCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
@@ -40,6 +41,7 @@ function main(argv: readonly string[]): number | null {
   if (command === 'lsp') {
     // `os-policy lsp --stdio`: the language server for any editor.
     if (!rest.includes('--stdio')) process.argv.push('--stdio');
+    restartWithServerFlags();
     startServer();
     return null;
   }

@@ -24,9 +24,11 @@ export function limitHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
 export const YOUNG_GENERATION_CAP_BYTES = 16 * 2 ** 20;
 
 /**
- * Caps the young generation at run time. Its maximum size is a start-up flag, which editors do
- * not pass; its growth factor is read at each collection, so it is set to 1 (no growth) while the
- * young generation is at the cap and back to V8's 2 when V8 shrinks it again.
+ * Caps the young generation at run time, for servers started without `SERVER_NODE_FLAGS` (a
+ * Node without `process.execve`, another editor starting `dist/server.js`). Its maximum size is a
+ * start-up flag; its growth factor is read at each collection, so it is set to 1 (no growth) while
+ * the young generation is at the cap and back to V8's 2 when V8 shrinks it again. Checked between
+ * messages, it cannot stop a long analysis (the first open of a big file) growing it past the cap.
  */
 export class YoungGenerationCap {
   private growing = true;
