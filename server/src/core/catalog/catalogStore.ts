@@ -57,9 +57,24 @@ export class CatalogStore {
   ruleNames(namespace: string, release: string): readonly string[] {
     const loaded = this.loaded.get(`${release}/${namespace}`);
     if (loaded) return loaded.rules.map((rule) => rule.name);
+    const names = this.releaseNames(release);
+    if (names) return names[namespace] ?? [];
     const entry = this.index.entries.find((e) => e.namespace === namespace && e.release === release);
     if (!entry) return [];
     return (JSON.parse(this.read(entry.file)) as CompactNamespaceFile).rules.map((rule) => rule.n);
+  }
+
+  private readonly namesByRelease = new Map<string, Readonly<Record<string, readonly string[]>> | null>();
+
+  /** The release's file of rule names by namespace, read once; null when the index names none. */
+  private releaseNames(release: string): Readonly<Record<string, readonly string[]>> | null {
+    let names = this.namesByRelease.get(release);
+    if (names === undefined) {
+      const file = this.index.releases.find((entry) => entry.name === release)?.names;
+      names = file ? (JSON.parse(this.read(file)) as Record<string, readonly string[]>) : null;
+      this.namesByRelease.set(release, names);
+    }
+    return names;
   }
 
   get(namespace: string, release: string): NamespaceCatalog | null {

@@ -110,6 +110,11 @@ export interface CatalogIndexEntry {
 
 export interface CatalogIndex {
   /** Release series in chronological order, with their year aliases (`zed` → `2022.2`). */
-  readonly releases: readonly { readonly name: string; readonly alias: string | null }[];
+  readonly releases: readonly {
+    readonly name: string;
+    readonly alias: string | null;
+    /** A file of every namespace's rule names (`epoxy.names.json`), for content detection. */
+    readonly names?: string;
+  }[];
   readonly entries: readonly CatalogIndexEntry[];
 }
