@@ -44,6 +44,9 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const diagnostics: PolicyDiagnostic[] = [];
   if (analysis.choice.namespaces.length === 0) return diagnostics;
   const where = `${analysis.choice.namespaces.join(', ')} (${analysis.choice.sources.get(analysis.choice.namespaces[0]) ?? '?'})`;
+  // Messages made once per name: the same strings after every keystroke (see FeatureMemo.message).
+  const memo = analysis.memo;
+  const context = analysis.registered;
   const referenced = new Set<string>();
   for (const { references, wins } of analysis.file.entries) {
     if (wins) for (const reference of references) referenced.add(reference.match);
@@ -56,71 +59,90 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     if (replacement && !registered) {
       const since = replacement.deprecated_rule?.deprecated_since ?? replacement.deprecated_since;
       const all = analysis.replacements.get(name) ?? [replacement];
-      const names = all.map((rule) => `'${rule.name}'`).join(', ');
       const overridden = all.every((rule) => analysis.byName.has(rule.name));
+      const message = memo.message(context, `deprecated-name ${overridden}`, name, () => {
+        const names = all.map((rule) => `'${rule.name}'`).join(', ');
+        return (
+          `'${name}' is a deprecated name of ${names}${since ? ` (since ${since})` : ''}. ` +
+          (overridden
+            ? `This file also defines ${all.length > 1 ? 'all of them' : names}, so this override is ignored.`
+            : `oslo.policy still applies it to ${all.length > 1 ? 'each of them not set here' : names} for now; rename it.`)
+        );
+      });
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'deprecated-name',
-        message:
-          `'${name}' is a deprecated name of ${names}${since ? ` (since ${since})` : ''}. ` +
-          (overridden
-            ? `This file also defines ${all.length > 1 ? 'all of them' : names}, so this override is ignored.`
-            : `oslo.policy still applies it to ${all.length > 1 ? 'each of them not set here' : names} for now; rename it.`),
+        message,
         tags: ['deprecated'],
       });
       continue;
     }
     if (!registered) {
       if (referenced.has(name) || name === analysis.options.defaultRule) continue;
-      const suggestions = analysis.suggester.closest(name, analysis.registered);
+      const message = memo.message(context, `unknown-policy ${where}`, name, () => {
+        const suggestions = analysis.suggester.closest(name, analysis.registered);
+        return (
+          `'${name}' is not a policy of ${where} and no rule refers to it: it has no effect.` +
+          (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : '')
+        );
+      });
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'unknown-policy',
-        message:
-          `'${name}' is not a policy of ${where} and no rule refers to it: it has no effect.` +
-          (suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : ''),
+        message,
         tags: ['unnecessary'],
       });
       continue;
     }
     if (registered.deprecated_for_removal) {
+      const message = memo.message(
+        context,
+        'deprecated-policy',
+        name,
+        () =>
+          `'${name}' is deprecated for removal${registered.deprecated_since ? ` since ${registered.deprecated_since}` : ''}` +
+          `${registered.deprecated_reason ? `: ${registered.deprecated_reason.trim()}` : '.'}`,
+      );
       diagnostics.push({
         span: entry.keySpan,
         severity: 'warning',
         code: 'deprecated-policy',
-        message:
-          `'${name}' is deprecated for removal${registered.deprecated_since ? ` since ${registered.deprecated_since}` : ''}` +
-          `${registered.deprecated_reason ? `: ${registered.deprecated_reason.trim()}` : '.'}`,
+        message,
         tags: ['deprecated'],
       });
     }
     if (analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)) {
+      const enforceNew = analysis.options.enforceNewDefaults;
+      const message = memo.message(
+        context,
+        `redundant-override ${enforceNew}`,
+        name,
+        () =>
+          `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.` +
+          (registered.deprecated_rule &&
+          registered.deprecated_rule.check_str !== registered.check_str &&
+          !enforceNew
+            ? ` Note: without this override oslo.policy enforces the default OR its deprecated predecessor '${registered.deprecated_rule.check_str}' until enforce_new_defaults is set.`
+            : ''),
+      );
       diagnostics.push({
         span: entry.span,
         severity: 'hint',
         code: 'redundant-override',
-        message:
-          `'${name}' overrides its registered default with the same rule (as oslopolicy-list-redundant reports): remove it to follow future defaults.` +
-          (registered.deprecated_rule &&
-          registered.deprecated_rule.check_str !== registered.check_str &&
-          !analysis.options.enforceNewDefaults
-            ? ` Note: without this override oslo.policy enforces the default OR its deprecated predecessor '${registered.deprecated_rule.check_str}' until enforce_new_defaults is set.`
-            : ''),
+        message,
         tags: ['unnecessary'],
       });
     }
     const opensWrite = registered.operations.some((op) => WRITE_METHODS.has(op.method.toUpperCase()));
     const tree = structure.enforced.type === 'tree' ? structure.enforced.tree : null;
     if (opensWrite && tree?.type === 'always') {
-      const methods = registered.operations.filter((op) => WRITE_METHODS.has(op.method.toUpperCase()));
-      diagnostics.push({
-        span: entry.value.span,
-        severity: 'warning',
-        code: 'allows-anyone-write',
-        message: `This allows ANYONE (any authenticated user) to ${methods.map((op) => `${op.method} ${op.path}`).join(', ')}.`,
+      const message = memo.message(context, 'allows-anyone-write', name, () => {
+        const methods = registered.operations.filter((op) => WRITE_METHODS.has(op.method.toUpperCase()));
+        return `This allows ANYONE (any authenticated user) to ${methods.map((op) => `${op.method} ${op.path}`).join(', ')}.`;
       });
+      diagnostics.push({ span: entry.value.span, severity: 'warning', code: 'allows-anyone-write', message });
     }
   }
   return diagnostics;
