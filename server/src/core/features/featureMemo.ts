@@ -57,7 +57,7 @@ export class FeatureMemo {
       this.messagesContext = context;
     }
     let byName = this.messages.get(group);
-    if (!byName) this.messages.set(group, (byName = new Map()));
+    if (!byName) this.messages.set(group, (byName = new Map<string, string>()));
     let found = byName.get(name);
     if (found === undefined) {
       if (byName.size >= LIMIT) byName.clear();
