@@ -12,6 +12,7 @@ const ALLOWED = [
   /^extension\/LICENSE\.txt$/,
   /^extension\/dist\/(client|server)\.js$/,
   /^extension\/catalog\/index\.json$/,
+  /^extension\/catalog\/[a-z]+\.names\.json$/,
   /^extension\/catalog\/[a-z]+\/[\w.-]+\.json$/,
   /^extension\/syntaxes\/[\w-]+\.tmLanguage\.json$/,
   /^extension\/language-configuration\/[\w-]+\.json$/,
@@ -21,6 +22,8 @@ const REQUIRED = [
   'extension/dist/client.js',
   'extension/dist/server.js',
   'extension/catalog/index.json',
+  // Content detection reads it (see scripts/catalog/README.md).
+  'extension/catalog/epoxy.names.json',
   'extension/syntaxes/openstack-policy.tmLanguage.json',
   'extension/syntaxes/openstack-policy-json.tmLanguage.json',
   'extension/syntaxes/openstack-policy-check.tmLanguage.json',
