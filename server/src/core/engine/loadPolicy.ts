@@ -441,14 +441,19 @@ const builtFrom = new WeakMap<EffectivePolicy, readonly number[]>();
  */
 function sameNamesAs(files: readonly LoadedFile[], generations: readonly number[] | undefined): boolean {
   if (!generations || generations.length !== files.length) return false;
-  return files.every((file, index) => {
-    const before = generations[index];
-    if (before < 0) return false;
-    return (
-      file.generation === before ||
-      (file.reuse?.sameNames === true && file.reuse.previousGeneration === before)
-    );
-  });
+  return files.every((file, index) => namesUnchangedSince(file, generations[index]));
+}
+
+/**
+ * Whether a file has the names (and winning) of the version numbered `generation` (see
+ * `LoadedFile.generation`): it is that version, or the next one and the loader saw no name change.
+ */
+export function namesUnchangedSince(file: LoadedFile, generation: number | undefined): boolean {
+  if (generation === undefined || generation < 0) return false;
+  return (
+    file.generation === generation ||
+    (file.reuse?.sameNames === true && file.reuse.previousGeneration === generation)
+  );
 }
 
 const registeredNameSets = new WeakMap<readonly RegisteredRule[], ReadonlySet<string>>();

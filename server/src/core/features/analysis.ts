@@ -8,7 +8,13 @@ import type { PolicyEntry } from '../document/documentTypes';
 import type { EffectivePolicy, PolicyOptions } from '../engine/effectivePolicy';
 import { ParsedRuleCache } from '../engine/ruleCache';
 import { Suggester } from '../text/similar';
-import { loadEffectivePolicy, loadPolicyFile, type LoadedFile, type ParsedEntry } from '../engine/loadPolicy';
+import {
+  loadEffectivePolicy,
+  loadPolicyFile,
+  namesUnchangedSince,
+  type LoadedFile,
+  type ParsedEntry,
+} from '../engine/loadPolicy';
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
 import { FeatureMemo } from './featureMemo';
@@ -235,12 +241,7 @@ function cachedChoice(input: AnalyzeInput, file: LoadedFile, caches: DocumentCac
   const previous = caches.choice;
   if (previous?.key === key) {
     // The loader already compared the names with the version this choice was made for.
-    const reuse = file.reuse;
-    const known =
-      reuse?.sameNames === true &&
-      previous.generation !== undefined &&
-      reuse.previousGeneration === previous.generation;
-    if (known || sameNames(previous.names, entries)) {
+    if (namesUnchangedSince(file, previous.generation) || sameNames(previous.names, entries)) {
       previous.generation = file.generation;
       return previous.value;
     }
