@@ -76,6 +76,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   limitHeapGrowth();
   const youngCap = new YoungGenerationCap();
   const idle = new IdleCollector();
+  /** After each piece of work (a request, an analysis): collect in the next pause, keep the young generation capped. */
+  const afterWork = (): void => {
+    idle.busy();
+    youngCap.check();
+  };
 
   // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
   // that one failing feature is logged and answered empty while the server goes on.
@@ -91,8 +96,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // computing: the analysis it would need is for a version nobody looks at any more.
       const token = args[1] as CancellationToken | undefined;
       if (token?.isCancellationRequested) return fallback;
-      idle.busy();
-      youngCap.check();
+      afterWork();
       try {
         if (fault === name) throw new Error(`injected fault in ${name} (OS_POLICY_FAULT)`);
         return handler(...args);
@@ -385,8 +389,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       version: state.version,
       diagnostics: state.diagnostics.map((d) => toDiagnostic(state, d)),
     });
-    idle.busy();
-    youngCap.check();
+    afterWork();
   });
 
   documents.listen(connection);
