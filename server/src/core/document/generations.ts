@@ -4,7 +4,7 @@
  * three), which counts when a 10,000-rule file is read again after every keystroke.
  */
 export class GenerationMap<V> {
-  private readonly map = new Map<string, GenerationRecord<V>>();
+  private map = new Map<string, GenerationRecord<V>>();
   private generation = 0;
   private usedNow = 0;
 
@@ -33,7 +33,11 @@ export class GenerationMap<V> {
   /** Ends a reading: drops the entries it did not use once they are a good part of the map. */
   endReading(): void {
     if (this.map.size > 2 * this.usedNow + 64) {
-      for (const [key, entry] of this.map) if (entry.used !== this.generation) this.map.delete(key);
+      // Copying the few that were used is faster than deleting the many that were not: the
+      // first edit after opening a 10,000-rule file used a handful of its 10,000 readings.
+      const kept = new Map<string, GenerationRecord<V>>();
+      for (const [key, entry] of this.map) if (entry.used === this.generation) kept.set(key, entry);
+      this.map = kept;
     }
     this.generation++;
     this.usedNow = 0;
