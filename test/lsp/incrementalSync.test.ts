@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fixtureUri, LspClient, type PublishedDiagnostics } from '../support/lspClient';
 import { repoRoot } from '../support/paths';
 import { Random } from '../support/random';
+import { bigPolicyFile } from '../bench/bigPolicy';
 
 /** Line and character of an offset, as the client counts them (UTF-16, `\n` ends a line). */
 function positionAt(text: string, offset: number): { line: number; character: number } {
@@ -62,4 +63,39 @@ describe('the language server after many incremental edits', function () {
       assert.ok(checked > 0, 'the comparison saw diagnostics');
     });
   }
+
+  it('edits a big file right after opening it, while the server rehearses keystrokes, as a fresh open would read it', async () => {
+    // 3,000 rules: the server rehearses edits on a slice of it after its first analysis.
+    let text = `${bigPolicyFile(new Random(11), 3000)}"broken": "rule:missing and"\n`;
+    const uri = fixtureUri('generated', 'policy.yaml');
+    const before = new Set(client.published.keys());
+    await client.open(uri, text);
+    const random = new Random(7);
+    for (let step = 0; step < 10; step++) {
+      // Pauses as between keystrokes: the rehearsal runs in them.
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      const at = random.int(0, text.length);
+      const published = await client.change(uri, {
+        range: { start: positionAt(text, at), end: positionAt(text, at) },
+        text: 'x',
+      });
+      text = `${text.slice(0, at)}x${text.slice(at)}`;
+      const copy = fixtureUri('generated', `copy-${step}-policy.yaml`);
+      const fresh = await client.open(copy, text);
+      assert.equal(comparable(published), comparable(fresh), `after ${step + 1} edits`);
+      assert.ok(published.diagnostics.length > 0);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: copy } });
+    }
+    const opened = [
+      uri,
+      ...Array.from({ length: 10 }, (_, step) => fixtureUri('generated', `copy-${step}-policy.yaml`)),
+    ];
+    assert.deepEqual(
+      [...client.published.keys()].filter(
+        (published) => !before.has(published) && !opened.includes(published),
+      ),
+      [],
+      'diagnostics only for the documents the client opened',
+    );
+  });
 });

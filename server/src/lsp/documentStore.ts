@@ -126,6 +126,16 @@ export class DocumentStore {
     return state;
   }
 
+  /**
+   * Analyses a text with `uri`'s settings and catalogs, diagnostics included, keeping and
+   * publishing nothing: the keystroke rehearsal (see `EditWarmUp`).
+   */
+  analyseDetached(uri: string, text: string, version: number, caches: DocumentCaches): void {
+    const settings = this.settings.get(uri) ?? this.settings.get('*') ?? DEFAULT_SETTINGS;
+    const catalogs = { builtIn: this.builtIn, custom: this.custom };
+    policyDiagnostics(analyze({ uri, version, text, settings, catalogs, caches }));
+  }
+
   private schedule(uri: string, refreshSettings: boolean): void {
     if (refreshSettings && this.supportsConfiguration && !this.settings.has(uri)) {
       // Analyse once, with the document's own settings: diagnostics computed with the defaults

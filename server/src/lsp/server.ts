@@ -36,6 +36,7 @@ import {
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../core/features/symbols';
 import { DocumentStore, type DocumentState } from './documentStore';
 import { registerDocumentInfo } from './documentInfo';
+import { EditWarmUp } from './editWarmUp';
 import { limitHeapGrowth, YoungGenerationCap } from './heapLimits';
 import { IdleCollector } from './idleCollector';
 import { registerProcessStats } from './processStats';
@@ -76,11 +77,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   limitHeapGrowth();
   const youngCap = new YoungGenerationCap();
   const idle = new IdleCollector();
+  const warmUp = new EditWarmUp(
+    (uri, text, version, caches) => store.analyseDetached(uri, text, version, caches),
+    // The first incremental change finds its place through the line offsets of the whole text.
+    (uri) => documents.get(uri)?.positionAt(0),
+  );
   /** After each piece of work (a request, an analysis): collect in the next pause, keep the young generation capped. */
   const afterWork = (): void => {
     idle.busy();
+    warmUp.busy();
     youngCap.check();
   };
+  // A keystroke's analysis runs in the next turn of the event loop: no rehearsal step before it.
+  documents.onDidChangeContent(() => warmUp.busy());
 
   // A test-only fault injection: `OS_POLICY_FAULT=hover` makes that feature throw, to prove
   // that one failing feature is logged and answered empty while the server goes on.
@@ -390,6 +399,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       diagnostics: state.diagnostics.map((d) => toDiagnostic(state, d)),
     });
     afterWork();
+    warmUp.analysed(state.analysis);
   });
 
   documents.listen(connection);
