@@ -69,6 +69,19 @@ describe('diagnostics in the pure core', () => {
     assert.match(d.message, /deprecated predecessor 'rule:default'/);
   });
 
+  it('does not call an override redundant while the file also overrides its deprecated name', () => {
+    // Without the new name's override oslo.policy would apply the old name's (broken) rule to it.
+    const uri = 'file:///etc/cinder/policy.yaml';
+    const both = diagnose(
+      '"group:group_types:create": "rule:admin_api"\n"group:group_types_manage": "( not"',
+      {
+        uri,
+      },
+    );
+    assert.equal(both.found.filter((d) => d.code === 'redundant-override').length, 0);
+    diagnose('"group:group_types:create": "rule:admin_api"', { uri }).one('redundant-override');
+  });
+
   it('reports duplicate keys at the ignored one, related to the one that applies', () => {
     const { text, one } = diagnose('"get_image": "role:a"\n"get_image": "role:b"');
     const d = one('duplicate-key');

@@ -113,7 +113,14 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         tags: ['deprecated'],
       });
     }
-    if (analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)) {
+    // Not redundant when the file also overrides the rule's deprecated name: without this
+    // override oslo.policy applies that old name's rule to it instead of the default.
+    const oldName = registered.deprecated_rule?.name;
+    const shadowsOldName = oldName !== undefined && oldName !== name && analysis.byName.has(oldName);
+    if (
+      !shadowsOldName &&
+      analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)
+    ) {
       const enforceNew = analysis.options.enforceNewDefaults;
       const message = memo.message(
         context,
