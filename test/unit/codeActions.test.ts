@@ -86,4 +86,17 @@ describe('quick fixes and refactorings in the pure core', () => {
     assert.ok(warning > yaml.indexOf('servers:index'));
     assert.ok(yaml.indexOf('"helper"') > warning && yaml.indexOf('"os_compute_api:os-hosts"') > warning);
   });
+
+  it('keeps a rule equal to its default active when the file overrides its deprecated name', () => {
+    // Commented out, the new name would get the old name's rule ('role:nobody') from oslo.policy.
+    const source =
+      '{"group:group_types:create": "rule:admin_api", "group:group_types_manage": "role:nobody"}';
+    const { actions } = actionsAt(`|${source}`, 'file:///etc/cinder/policy.json');
+    const yaml = actions.find((a) => a.createFile)!.createFile!.content;
+    assert.match(
+      yaml,
+      /kept: without it the override of 'group:group_types_manage' below applies.\n"group:group_types:create": "rule:admin_api"/,
+    );
+    assert.doesNotMatch(yaml, /#"group:group_types:create"/);
+  });
 });

@@ -1,6 +1,7 @@
 import { formatHelpText } from '../catalog/sampleFormat';
 import type { ListItem, RuleValue } from '../document/documentTypes';
 import type { PolicyAnalysis } from './analysis';
+import { overridesDeprecatedName } from './policyDiagnostics';
 
 /**
  * A `policy.json` as `policy.yaml`, as `oslopolicy-convert-json-to-yaml` does it — each rule
@@ -30,11 +31,17 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
       analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered);
     // oslopolicy-convert-json-to-yaml comments out every rule equal to its default. When the
     // default has a deprecated predecessor, that changes what is enforced: without the override
-    // oslo.policy ORs the old default in (unless enforce_new_defaults). Keep those active.
+    // oslo.policy ORs the old default in (unless enforce_new_defaults), or applies the file's
+    // override of the old name. Keep those active.
     const deprecated = registered.deprecated_rule;
-    const keepsMeaning = !deprecated || deprecated.check_str === registered.check_str;
+    const oldNameOverridden = overridesDeprecatedName(analysis, entry.name, registered);
+    const keepsMeaning = !oldNameOverridden && (!deprecated || deprecated.check_str === registered.check_str);
     if (redundant && !keepsMeaning)
-      comments.push('# Same as the default, kept: without it the deprecated default is ORed in.');
+      comments.push(
+        oldNameOverridden
+          ? `# Same as the default, kept: without it the override of '${deprecated!.name}' below applies.`
+          : '# Same as the default, kept: without it the deprecated default is ORed in.',
+      );
     known.push([...comments, redundant && keepsMeaning ? `#${line}` : line].join('\n'));
   }
   const parts = [known.join('\n\n')];

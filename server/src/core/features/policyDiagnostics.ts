@@ -1,4 +1,5 @@
 import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
+import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
@@ -38,6 +39,19 @@ function jsonFormatDiagnostic(analysis: PolicyAnalysis): PolicyDiagnostic {
       'JSON policy files are deprecated (since Wallaby) and oslo.policy 5.0 no longer looks for policy.json: a service ' +
       'upgraded past it silently runs on its defaults. Convert this file to policy.yaml (quick fix available).',
   };
+}
+
+/**
+ * The file also overrides the deprecated name of `name`'s rule: an override of `name` equal to
+ * its default is then not redundant, because without it oslo.policy applies the old name's rule.
+ */
+export function overridesDeprecatedName(
+  analysis: PolicyAnalysis,
+  name: string,
+  registered: RegisteredRule,
+): boolean {
+  const oldName = registered.deprecated_rule?.name;
+  return oldName !== undefined && oldName !== name && analysis.byName.has(oldName);
 }
 
 function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
@@ -113,12 +127,8 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
         tags: ['deprecated'],
       });
     }
-    // Not redundant when the file also overrides the rule's deprecated name: without this
-    // override oslo.policy applies that old name's rule to it instead of the default.
-    const oldName = registered.deprecated_rule?.name;
-    const shadowsOldName = oldName !== undefined && oldName !== name && analysis.byName.has(oldName);
     if (
-      !shadowsOldName &&
+      !overridesDeprecatedName(analysis, name, registered) &&
       analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)
     ) {
       const enforceNew = analysis.options.enforceNewDefaults;
