@@ -10,6 +10,7 @@ import { readPolicyDocument } from '../core/document/policyDocument';
 import {
   analyze,
   DEFAULT_SETTINGS,
+  type CatalogSources,
   DocumentCaches,
   type PolicyAnalysis,
   type PolicySettings,
@@ -104,14 +105,13 @@ export class DocumentStore {
       caches = new DocumentCaches();
       this.caches.set(uri, caches);
     }
-    const settings = this.settings.get(uri) ?? this.settings.get('*') ?? DEFAULT_SETTINGS;
     const text = document.getText();
     const analysis = analyze({
       uri,
       version: document.version,
       text,
-      settings,
-      catalogs: { builtIn: this.builtIn, custom: this.custom },
+      settings: this.settingsOf(uri),
+      catalogs: this.catalogs(),
       caches,
       layers: this.layers(uri),
     });
@@ -131,9 +131,17 @@ export class DocumentStore {
    * publishing nothing: the keystroke rehearsal (see `EditWarmUp`).
    */
   analyseDetached(uri: string, text: string, version: number, caches: DocumentCaches): void {
-    const settings = this.settings.get(uri) ?? this.settings.get('*') ?? DEFAULT_SETTINGS;
-    const catalogs = { builtIn: this.builtIn, custom: this.custom };
-    policyDiagnostics(analyze({ uri, version, text, settings, catalogs, caches }));
+    const settings = this.settingsOf(uri);
+    policyDiagnostics(analyze({ uri, version, text, settings, catalogs: this.catalogs(), caches }));
+  }
+
+  /** The document's own settings once the client sent them, else the folder-wide ones. */
+  private settingsOf(uri: string): PolicySettings {
+    return this.settings.get(uri) ?? this.settings.get('*') ?? DEFAULT_SETTINGS;
+  }
+
+  private catalogs(): CatalogSources {
+    return { builtIn: this.builtIn, custom: this.custom };
   }
 
   private schedule(uri: string, refreshSettings: boolean): void {
