@@ -82,6 +82,14 @@ describe('diagnostics in the pure core', () => {
     diagnose('"group:group_types:create": "rule:admin_api"', { uri }).one('redundant-override');
   });
 
+  it('does not call the last of duplicated overrides redundant: removing it would let the earlier one win', () => {
+    const rule = 'rule:context_is_admin or (role:reader and project_id:%(project_id)s)';
+    const twice = diagnose(`"get_images": "role:admin"\n"get_images": "${rule}"`);
+    assert.equal(twice.found.filter((d) => d.code === 'redundant-override').length, 0);
+    twice.one('duplicate-key');
+    diagnose(`"get_images": "${rule}"`).one('redundant-override');
+  });
+
   it('reports duplicate keys at the ignored one, related to the one that applies', () => {
     const { text, one } = diagnose('"get_image": "role:a"\n"get_image": "role:b"');
     const d = one('duplicate-key');

@@ -62,8 +62,11 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const memo = analysis.memo;
   const context = analysis.registered;
   const referenced = new Set<string>();
-  for (const { references, wins } of analysis.file.entries) {
+  // Names written more than once: removing the winning override would let an earlier one win.
+  const shadowing = new Set<string>();
+  for (const { entry, references, wins } of analysis.file.entries) {
     if (wins) for (const reference of references) referenced.add(reference.match);
+    else if (entry.name !== null) shadowing.add(entry.name);
   }
   for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
@@ -128,6 +131,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       });
     }
     if (
+      !shadowing.has(name) &&
       !overridesDeprecatedName(analysis, name, registered) &&
       analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)
     ) {
