@@ -54,12 +54,17 @@ export function ensureCodeServer() {
     cwd: envDir,
     stdio: 'inherit',
   });
-  // code-server's install scripts must run under Node 24.
+  // code-server's install scripts must run under Node 24. Under `npm test` the environment
+  // carries the outer npm's settings, among them `npm_config_user_agent` naming Node 20, which
+  // code-server's postinstall reads as the Node version: the inner npm starts without them.
   const bin = join(envDir, 'node_modules', 'node', 'bin');
+  const outsideNpm = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')),
+  );
   execFileSync('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: envDir,
     stdio: 'inherit',
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, npm_config_nodedir: '' },
+    env: { ...outsideNpm, PATH: `${bin}:${process.env.PATH}`, npm_config_nodedir: '' },
   });
   for (const path of [paths.node24, paths.codeServer])
     if (!existsSync(path)) throw new Error(`code-server did not install: ${path} is missing`);
