@@ -116,6 +116,30 @@ export function hostileCorpus(): HostileInput[] {
       budgetMs: 3_000,
     },
     {
+      name: 'a YAML flow sequence nested 20,000 deep',
+      file: 'policy.yaml',
+      // Composing this took the yaml package (and once Node itself) down; PyYAML raises.
+      bytes: utf8(`a: "role:x"\nfoo: ${'['.repeat(20_000)}"role:x"${']'.repeat(20_000)}\n`),
+      expect: 'load-failure',
+      budgetMs: 3_000,
+    },
+    {
+      name: 'YAML block sequences nested 8,000 deep on one line',
+      file: 'policy.yaml',
+      bytes: utf8(`a: "role:x"\nfoo:\n  ${'- '.repeat(8_000)}x\n`),
+      expect: 'load-failure',
+      budgetMs: 3_000,
+    },
+    {
+      name: 'YAML block mappings nested 3,000 deep',
+      file: 'policy.yaml',
+      bytes: utf8(
+        `${Array.from({ length: 3_000 }, (_, i) => `${' '.repeat(i)}k${i}:\n`).join('')}${' '.repeat(3_000)}x\n`,
+      ),
+      expect: 'load-failure',
+      budgetMs: 5_000,
+    },
+    {
       name: 'a 10,000-rule cycle',
       file: 'policy.yaml',
       bytes: utf8(cycleFile(10_000)),

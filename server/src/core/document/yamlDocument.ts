@@ -4,6 +4,7 @@ import { pyTruthy } from '../python/pyTruth';
 import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
 import { chunkYaml } from './yamlChunks';
+import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { YamlNodeReader } from './yamlNodes';
 import { PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
 
@@ -46,6 +47,20 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
 }
 
 function readWhole(text: string): YamlReading {
+  const deep = nestingVerdict(text);
+  if (deep && deep.levels > YAML_LIBRARY_MAX_LEVELS) {
+    return { entries: [], problems: [deep.problem], load: deep.load, comments: [] };
+  }
+  const read = composeWhole(text);
+  if (!deep) return read;
+  // PyYAML stops at whichever comes first: a syntax error before the deep part, or the depth.
+  const earlier = read.load.kind === 'raises' && read.load.span.start < deep.problem.span.start;
+  const load =
+    earlier || (read.load.kind === 'raises' && deep.load.kind !== 'raises') ? read.load : deep.load;
+  return { ...read, problems: [...read.problems, deep.problem], load };
+}
+
+function composeWhole(text: string): YamlReading {
   const docs = parseAllDocuments(text, PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
   let load: LoadBehaviour = { kind: 'loads' };

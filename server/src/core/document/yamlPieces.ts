@@ -5,6 +5,7 @@ import { GenerationMap } from './generations';
 import { readPlainScalar } from './pyyamlScalars';
 import { shiftEntry, shiftLoad } from './shiftEntry';
 import { outsidePieces, pieceNeedsWholeDocument, type Chunk, type Chunks } from './yamlChunks';
+import { mayNestDeeply } from './yamlDepth';
 import { readFastLine, type FastLine, type FastScalar } from './yamlFastLine';
 import { YamlNodeReader } from './yamlNodes';
 
@@ -201,7 +202,8 @@ function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
     };
   }
   const whole = { start: chunk.start, end: chunk.end, entries: null, load: LOADS, complex: true };
-  if (pieceNeedsWholeDocument(piece)) return whole;
+  // A deep piece is judged (and maybe not composed at all) by the whole-document reading.
+  if (pieceNeedsWholeDocument(piece) || mayNestDeeply(piece)) return whole;
   // No document at all (a lone BOM): the whole text is read instead.
   const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0] as Document | undefined;
   if (!doc || doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
