@@ -42,6 +42,8 @@ export interface AnalysedFile {
   readonly analysis: PolicyAnalysis;
   readonly lines: LineIndex;
   readonly diagnostics: readonly PolicyDiagnostic[];
+  /** Why the file could not be read, or null. Its text is then empty: never to be written back. */
+  readonly readFailure: string | null;
 }
 
 export interface Analyser {
@@ -96,7 +98,8 @@ export function createAnalyser(args: ParsedArgs): Analyser {
       const diagnostics = [...policyDiagnostics(analysis)];
       if (!read.ok) diagnostics.unshift(unreadable(read.message));
       diagnostics.sort((a, b) => a.span.start - b.span.start);
-      return { path, text, analysis, lines: new LineIndex(text), diagnostics };
+      const readFailure = read.ok ? null : read.message;
+      return { path, text, analysis, lines: new LineIndex(text), diagnostics, readFailure };
     },
   };
 }

@@ -24,9 +24,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return result;
 }
 
+/** The one FILE of a rewrite command, refused when it could not be read: its rewrite would be empty. */
 function onlyFile(args: ParsedArgs, usage: string): AnalysedFile {
   if (args.positionals.length !== 1) throw new UsageError(usage);
-  return createAnalyser(args).analyseFile(args.positionals[0]);
+  const file = createAnalyser(args).analyseFile(args.positionals[0]);
+  if (file.readFailure !== null) throw new UsageError(`cannot read ${file.path}: ${file.readFailure}`);
+  return file;
 }
 
 /** Prints the result, or writes it to `--output` or back to the file (`--write`). */

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli';
+
+const LATIN_1 = Buffer.from('# r\xe9vis\xe9\n"a": "role:x"\n', 'latin1');
+
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'os-policy-files-'));
+
+describe('os-policy and files it cannot read or write', function () {
+  this.timeout(60_000);
+
+  for (const args of [
+    ['upgrade', '--write'],
+    ['redundant', '--remove', '--write'],
+  ]) {
+    it(`${args.join(' ')} leaves a file that is not UTF-8 as it was and exits 2`, () => {
+      const path = join(scratch(), 'policy.yaml');
+      writeFileSync(path, LATIN_1);
+      const run = runCli([args[0], path, ...args.slice(1)]);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(
+        run.stderr,
+        /^os-policy \w+: cannot read .*policy\.yaml: UnicodeDecodeError: 'utf-8' codec/,
+      );
+      assert.deepEqual(readFileSync(path), LATIN_1);
+    });
+  }
+
+  it('upgrade --output does not create the output of a file that is not UTF-8', () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'policy.yaml'), LATIN_1);
+    const run = runCli(['upgrade', 'policy.yaml', '--output', 'out.yaml'], { cwd: directory });
+    assert.equal(run.status, 2, run.stderr);
+    assert.equal(existsSync(join(directory, 'out.yaml')), false);
+  });
+
+  it('upgrade, redundant and convert refuse a missing file or a folder and create nothing', () => {
+    const directory = scratch();
+    mkdirSync(join(directory, 'folder'));
+    for (const args of [
+      ['upgrade', 'missing.yaml', '--write'],
+      ['upgrade', 'missing.yaml'],
+      ['redundant', 'missing.yaml'],
+      ['redundant', 'missing.yaml', '--remove', '--write'],
+      ['convert', 'missing.json', '--output', 'out.yaml'],
+      ['upgrade', 'folder', '--write'],
+      ['redundant', 'folder'],
+    ]) {
+      const run = runCli(args, { cwd: directory });
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /^os-policy \w+: cannot read (missing\.(yaml|json)|folder): E[A-Z]+: /);
+      assert.equal(run.stdout, '');
+    }
+    assert.equal(existsSync(join(directory, 'missing.yaml')), false);
+    assert.equal(existsSync(join(directory, 'out.yaml')), false);
+  });
+});
