@@ -56,4 +56,14 @@ describe('os-policy and files it cannot read or write', function () {
     assert.equal(existsSync(join(directory, 'missing.yaml')), false);
     assert.equal(existsSync(join(directory, 'out.yaml')), false);
   });
+
+  it('an output that cannot be written is a one-line error, not a stack trace', () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'policy.yaml'), '"a": "role:x"\n');
+    for (const output of ['.', join('no', 'such', 'folder', 'out.yaml')]) {
+      const run = runCli(['upgrade', 'policy.yaml', '--output', output], { cwd: directory });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /^os-policy upgrade: cannot write .*: E[A-Z]+: [^\n]*\n$/);
+    }
+  });
 });

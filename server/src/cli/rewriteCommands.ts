@@ -38,7 +38,16 @@ function emit(args: ParsedArgs, file: AnalysedFile, text: string, out: (line: st
   if (args.switches.has('write') && single(args, 'output'))
     throw new UsageError('--write and --output exclude each other');
   if (output === '-' || output === undefined) out(text.replace(/\n$/, ''));
-  else writeFileSync(output, text);
+  else writeOutput(output, text);
+}
+
+/** An output that cannot be written (a folder, a missing folder, no permission): one line, exit 2. */
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** `os-policy convert`: policy.json → policy.yaml with the code of the editor's quick fix. */
