@@ -66,4 +66,27 @@ describe('os-policy and files it cannot read or write', function () {
       assert.match(run.stderr, /^os-policy upgrade: cannot write .*: E[A-Z]+: [^\n]*\n$/);
     }
   });
+
+  it('matrix and simulate refuse a policy file that is not there or is a folder (exit 2)', () => {
+    const directory = scratch();
+    mkdirSync(join(directory, 'folder'));
+    for (const args of [
+      ['matrix', 'missing.yaml'],
+      ['matrix', 'folder', '--namespace', 'glance'],
+      ['simulate', 'missing.yaml', '--rule', 'get_image'],
+    ]) {
+      const run = runCli(args, { cwd: directory });
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /^os-policy \w+: cannot read (missing\.yaml|folder): E[A-Z]+: /);
+      assert.equal(run.stdout, '');
+    }
+  });
+
+  it('simulate answers for a file that is not UTF-8 as the service would: loading it raises', () => {
+    const path = join(scratch(), 'policy.yaml');
+    writeFileSync(path, LATIN_1);
+    const run = runCli(['simulate', path, '--rule', 'a', '--persona', 'project_reader']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /loading the policy: raises UnicodeDecodeError/);
+  });
 });

@@ -76,11 +76,18 @@ function unreadable(message: string): LoadedFile {
 export interface ReadFile {
   readonly path: string;
   readonly loaded: LoadedFile;
+  /** Why the file could not be read at all (not there, a folder, no permission), or null. */
+  readonly readFailure: string | null;
 }
 
 export function readPolicyFile(path: string): ReadFile {
   const text = readPolicyText(path);
-  return { path, loaded: text.ok ? loadPolicyFile(readPolicyDocument(text.text)) : unreadable(text.message) };
+  if (text.ok) return { path, loaded: loadPolicyFile(readPolicyDocument(text.text)), readFailure: null };
+  return {
+    path,
+    loaded: unreadable(text.message),
+    readFailure: text.kind === 'unreadable' ? text.message : null,
+  };
 }
 
 /** The main file, then every file of each `--policy-dir` in oslo.policy's order. */

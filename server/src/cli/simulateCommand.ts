@@ -142,6 +142,10 @@ export function loadPolicyFromArgs(
   const explicit = args.values.get('namespace') ?? [];
   if (!path && explicit.length === 0) throw new UsageError('give a policy FILE or --namespace NS');
   const layers = path ? readPolicyLayers(path, args) : [];
+  // A FILE that is not there is a typo far more often than a question about a service that
+  // cannot start; one that is not UTF-8 is answered as the service would (every request raises).
+  const readFailure = layers[0]?.readFailure;
+  if (readFailure) throw new UsageError(`cannot read ${path}: ${readFailure}`);
   let registered: RegisteredRule[] = registeredRules(args, catalog);
   let namespaces: readonly string[] = explicit;
   let release: string | null = explicit.length > 0 ? releaseOf(args, catalog) : null;

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type PolicyText =
-  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
+  | { readonly ok: true; readonly text: string }
+  /** `unreadable`: not there, a folder, no permission; `undecodable`: read, but not UTF-8. */
+  | { readonly ok: false; readonly kind: 'unreadable' | 'undecodable'; readonly message: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -14,6 +16,7 @@ export function decodePolicyBytes(bytes: Uint8Array): PolicyText {
     const bad = firstInvalidUtf8(bytes);
     return {
       ok: false,
+      kind: 'undecodable',
       message: `UnicodeDecodeError: 'utf-8' codec can't decode byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} in position ${bad}`,
     };
   }
@@ -24,7 +27,7 @@ export function readPolicyText(path: string): PolicyText {
   try {
     bytes = path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (error) {
-    return { ok: false, message: (error as Error).message };
+    return { ok: false, kind: 'unreadable', message: (error as Error).message };
   }
   return decodePolicyBytes(bytes);
 }
