@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,25 @@ describe('os-policy and files it cannot read or write', function () {
     const run = runCli(['simulate', path, '--rule', 'a', '--persona', 'project_reader']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /loading the policy: raises UnicodeDecodeError/);
+  });
+
+  it('check skips a FIFO in a folder it walks and says so, instead of blocking on it', () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'policy.yaml'), 'a: "@"\n');
+    execFileSync('mkfifo', [join(directory, 'f.yaml')]);
+    const run = runCli(['check', '.'], { cwd: directory, timeoutMs: 20_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, 'os-policy check: skipped f.yaml: a FIFO, not a regular file\n');
+  });
+
+  it('a FIFO in policy.d is no layer: check of the main file does not block on it', () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'policy.yaml'), 'a: "@"\n');
+    mkdirSync(join(directory, 'policy.d'));
+    writeFileSync(join(directory, 'policy.d', '10-site.yaml'), 'b: "rule:a"\n');
+    execFileSync('mkfifo', [join(directory, 'policy.d', '20-f.yaml')]);
+    const run = runCli(['check', 'policy.yaml', '--format', 'json'], { cwd: directory, timeoutMs: 20_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { files: unknown[] }).files.length, 1);
   });
 });

@@ -9,10 +9,15 @@ export interface CliRun {
 }
 
 /** Runs the bundled CLI (`dist/cli.js`) as a user would, from `cwd` (the repository root by default). */
-export function runCli(args: readonly string[], options: { cwd?: string; input?: string } = {}): CliRun {
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; input?: string; timeoutMs?: number } = {},
+): CliRun {
   const run = spawnSync(process.execPath, [join(repoRoot(), 'dist', 'cli.js'), ...args], {
     cwd: options.cwd ?? repoRoot(),
     input: options.input,
+    // A hang then fails the test (status null, killed) instead of stalling the whole run.
+    timeout: options.timeoutMs,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });

@@ -35,7 +35,9 @@ export function checkCommand(argv: readonly string[], out: (line: string) => voi
     throw new UsageError(`--format must be text, json or sarif (not '${format}')`);
   const threshold = level(single(args, 'severity'), 'hint', 'severity');
   const failOn = level(single(args, 'fail-on'), 'error', 'fail-on');
-  const { files, missing } = expandPolicyPaths(args.positionals);
+  const { files, missing, skipped } = expandPolicyPaths(args.positionals);
+  for (const { path, kind } of skipped)
+    process.stderr.write(`os-policy check: skipped ${path}: ${kind}, not a regular file\n`);
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   if (files.length === 0)
     throw new UsageError(`no policy files (.yaml, .yml, .json) in ${args.positionals.join(', ')}`);

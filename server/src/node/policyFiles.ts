@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export type PolicyText =
@@ -67,7 +67,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /**
  * The files of a policy.d folder in oslo.policy's order: `os.walk`, files sorted by name in
- * each folder, dotfiles skipped.
+ * each folder, dotfiles skipped. Unlike oslo.policy, which would block opening a FIFO there,
+ * anything that is not a regular file is left out; a broken link stays, to fail as it would.
  */
 export function listPolicyDirectory(directory: string): string[] {
   const files: string[] = [];
@@ -76,11 +77,30 @@ export function listPolicyDirectory(directory: string): string[] {
     const subfolders: string[] = [];
     for (const name of names) {
       const path = join(folder, name);
-      if (statSync(path).isDirectory()) subfolders.push(path);
-      else if (!name.startsWith('.')) files.push(path);
+      const stats = statOrNull(path);
+      if (stats?.isDirectory()) subfolders.push(path);
+      else if (!name.startsWith('.') && (!stats || stats.isFile())) files.push(path);
     }
     subfolders.forEach(walk);
   };
   walk(directory);
   return files;
+}
+
+/** What a path is, following links; null when there is nothing there (or a broken link). */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** 'a FIFO', 'a socket'...: what a path that is neither a file nor a folder is, for messages. */
+export function specialFileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }

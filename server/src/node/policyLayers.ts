@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { listPolicyDirectory } from './policyFiles';
+import { listPolicyDirectory, specialFileKind, statOrNull } from './policyFiles';
 
 export interface LayerPaths {
   /** Files oslo.policy loads before this one (the main file, earlier policy.d files). */
@@ -36,26 +36,35 @@ export function policyLayerPaths(path: string): LayerPaths {
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  return statOrNull(path)?.isDirectory() ?? false;
+}
+
+export interface ExpandedPaths {
+  readonly files: string[];
+  readonly missing: string[];
+  /** Found in a folder but not regular files (a FIFO would block the walk forever), with why. */
+  readonly skipped: { readonly path: string; readonly kind: string }[];
 }
 
 /**
  * The policy files named on a command line: files as given, folders walked (sorted, dotfiles,
- * `node_modules` and `*.sample` skipped) for `.yaml`, `.yml` and `.json` files.
+ * `node_modules` and `*.sample` skipped) for `.yaml`, `.yml` and `.json` files. A path named
+ * on the command line is read whatever it is (`<(command)` is a pipe); one found in a folder
+ * only when it is a regular file.
  */
-export function expandPolicyPaths(paths: readonly string[]): { files: string[]; missing: string[] } {
+export function expandPolicyPaths(paths: readonly string[]): ExpandedPaths {
   const files: string[] = [];
   const missing: string[] = [];
+  const skipped: { path: string; kind: string }[] = [];
   const walk = (folder: string): void => {
     for (const name of readdirSync(folder).sort()) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const path = join(folder, name);
-      if (isDirectory(path)) walk(path);
-      else if (/\.(ya?ml|json)$/i.test(name)) files.push(path);
+      const stats = statOrNull(path);
+      if (stats?.isDirectory()) walk(path);
+      else if (!/\.(ya?ml|json)$/i.test(name)) continue;
+      else if (stats && !stats.isFile()) skipped.push({ path, kind: specialFileKind(stats) });
+      else files.push(path);
     }
   };
   for (const path of paths) {
@@ -64,5 +73,5 @@ export function expandPolicyPaths(paths: readonly string[]): { files: string[]; 
     else if (existsSync(path)) files.push(path);
     else missing.push(path);
   }
-  return { files: [...new Set(files)], missing };
+  return { files: [...new Set(files)], missing, skipped };
 }
