@@ -110,4 +110,25 @@ describe('os-policy and files it cannot read or write', function () {
     assert.equal(run.status, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { files: unknown[] }).files.length, 1);
   });
+
+  it('check reads a device no further than the size limit: /dev/zero gets file-too-large', () => {
+    const run = runCli(['check', '/dev/zero'], { timeoutMs: 30_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^\/dev\/zero:1:1: warning: Not checked: the file goes on past the 10 MB this tool analyses\..*\[file-too-large\]$/m,
+    );
+  });
+
+  it('a file above the size limit keeps its size in the warning and is never rewritten', () => {
+    const path = join(scratch(), 'policy.yaml');
+    const text = '"a": "role:x"\n'.repeat(800_000);
+    writeFileSync(path, text);
+    const check = runCli(['check', path]);
+    assert.match(check.stdout, /warning: Not checked: the file is 10\.7 MB, above the 10 MB/);
+    const upgrade = runCli(['upgrade', path, '--write']);
+    assert.equal(upgrade.status, 2, upgrade.stderr);
+    assert.match(upgrade.stderr, /cannot read .*: the file is 10\.7 MB, above the 10 MB this tool analyses/);
+    assert.equal(readFileSync(path, 'utf8'), text);
+  });
 });

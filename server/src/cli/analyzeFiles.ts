@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { CatalogStore } from '../core/catalog/catalogStore';
 import { readCustomCatalog } from '../core/catalog/customCatalog';
 import type { NamespaceCatalog } from '../core/catalog/catalogTypes';
-import { readPolicyDocument } from '../core/document/policyDocument';
+import type { PolicyDocument } from '../core/document/documentTypes';
+import { readPolicyDocument, tooLargeDocument } from '../core/document/policyDocument';
 import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
 import {
   analyze,
@@ -16,7 +17,7 @@ import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
 import { policyDiagnostics } from '../core/features/policyDiagnostics';
 import { LineIndex } from '../core/text/lineIndex';
 import { openBuiltInCatalog } from '../node/catalogFiles';
-import { listPolicyDirectory, readPolicyText } from '../node/policyFiles';
+import { listPolicyDirectory, readPolicyText, type PolicyText } from '../node/policyFiles';
 import { policyLayerPaths } from '../node/policyLayers';
 import { single, UsageError, type FlagSpec, type ParsedArgs } from './args';
 
@@ -74,7 +75,7 @@ export function createAnalyser(args: ParsedArgs): Analyser {
     let file = loaded.get(path);
     if (!file) {
       const text = readPolicyText(path);
-      file = loadPolicyFile(readPolicyDocument(text.ok ? text.text : ''));
+      file = loadPolicyFile(layerDocument(text));
       loaded.set(path, file);
     }
     return file;
@@ -96,7 +97,7 @@ export function createAnalyser(args: ParsedArgs): Analyser {
         layers: { before: layers.before.map(load), after: after.map(load) },
       });
       const diagnostics = [...policyDiagnostics(analysis)];
-      if (!read.ok) diagnostics.unshift(unreadable(read.message));
+      if (!read.ok) diagnostics.unshift(readFailureDiagnostic(read));
       diagnostics.sort((a, b) => a.span.start - b.span.start);
       const readFailure = read.ok ? null : read.message;
       return { path, text, analysis, lines: new LineIndex(text), diagnostics, readFailure };
@@ -104,8 +105,19 @@ export function createAnalyser(args: ParsedArgs): Analyser {
   };
 }
 
-/** A file the service cannot read (not UTF-8, not there): loading it raises, every request fails. */
-function unreadable(message: string): PolicyDiagnostic {
+/** A layer under or over the file; one read only up to the size limit is not analysed. */
+function layerDocument(read: PolicyText): PolicyDocument {
+  if (read.ok) return readPolicyDocument(read.text);
+  return read.kind === 'too-large' ? tooLargeDocument('', read.size) : readPolicyDocument('');
+}
+
+/**
+ * A file the service cannot read (not UTF-8, not there): loading it raises, every request fails.
+ * One too large was read only up to the limit: the core's own warning, as the editor shows it.
+ */
+function readFailureDiagnostic(read: Exclude<PolicyText, { ok: true }>): PolicyDiagnostic {
+  if (read.kind === 'too-large') return tooLargeDocument('', read.size).problems[0];
+  const message = read.message;
   return {
     span: { start: 0, end: 0 },
     severity: 'error',

@@ -2,7 +2,7 @@ import type { RegisteredRule } from '../core/catalog/catalogTypes';
 import type { CatalogStore } from '../core/catalog/catalogStore';
 import { releaseBehaviour } from '../core/catalog/releases';
 import type { PolicyDocument } from '../core/document/documentTypes';
-import { readPolicyDocument } from '../core/document/policyDocument';
+import { readPolicyDocument, tooLargeDocument } from '../core/document/policyDocument';
 import { DEFAULT_OPTIONS, type PolicyOptions } from '../core/engine/effectivePolicy';
 import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
 import { listPolicyDirectory, readPolicyText } from '../node/policyFiles';
@@ -83,6 +83,8 @@ export interface ReadFile {
 export function readPolicyFile(path: string): ReadFile {
   const text = readPolicyText(path);
   if (text.ok) return { path, loaded: loadPolicyFile(readPolicyDocument(text.text)), readFailure: null };
+  if (text.kind === 'too-large')
+    return { path, loaded: loadPolicyFile(tooLargeDocument('', text.size)), readFailure: null };
   return {
     path,
     loaded: unreadable(text.message),

@@ -1,10 +1,18 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_ANALYSED_LENGTH, tooLargeReason } from '../core/document/policyDocument';
 
 export type PolicyText =
   | { readonly ok: true; readonly text: string }
   /** `unreadable`: not there, a folder, no permission; `undecodable`: read, but not UTF-8. */
-  | { readonly ok: false; readonly kind: 'unreadable' | 'undecodable'; readonly message: string };
+  | { readonly ok: false; readonly kind: 'unreadable' | 'undecodable'; readonly message: string }
+  /** More than MAX_ANALYSED_LENGTH bytes, not read further; `size` is null for a pipe or a device. */
+  | {
+      readonly ok: false;
+      readonly kind: 'too-large';
+      readonly size: number | null;
+      readonly message: string;
+    };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -22,15 +30,44 @@ export function decodePolicyBytes(bytes: Uint8Array): PolicyText {
   }
 }
 
+/** A policy file (`-`: standard input), read no further than one byte past the size limit. */
 export function readPolicyText(path: string): PolicyText {
-  let bytes: Uint8Array;
+  let read: { bytes: Buffer; size: number | null };
   try {
-    bytes = path === '-' ? readFileSync(0) : readFileSync(path);
+    read = readAtMost(path === '-' ? 0 : path, MAX_ANALYSED_LENGTH + 1);
   } catch (error) {
     return { ok: false, kind: 'unreadable', message: (error as Error).message };
   }
-  return decodePolicyBytes(bytes);
+  if (read.bytes.length > MAX_ANALYSED_LENGTH) {
+    return { ok: false, kind: 'too-large', size: read.size, message: tooLargeReason(read.size) };
+  }
+  return decodePolicyBytes(read.bytes);
 }
+
+/**
+ * Up to `limit` bytes and, for a regular file, its size. `readFileSync` would read /dev/zero
+ * or an endless pipe until memory runs out, and a 1 GB file whole only to refuse it.
+ */
+function readAtMost(source: string | 0, limit: number): { bytes: Buffer; size: number | null } {
+  const fd = source === 0 ? 0 : openSync(source, 'r');
+  try {
+    const stats = fstatSync(fd);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    while (length < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, limit - length));
+      const count = readSync(fd, chunk, 0, chunk.length, null);
+      if (count === 0) break;
+      chunks.push(chunk.subarray(0, count));
+      length += count;
+    }
+    return { bytes: Buffer.concat(chunks, length), size: stats.isFile() ? stats.size : null };
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+const READ_CHUNK = 1 << 16;
 
 /** Offset of the first byte that is not part of a valid UTF-8 sequence (as Python reports it). */
 function firstInvalidUtf8(bytes: Uint8Array): number {

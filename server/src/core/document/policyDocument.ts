@@ -11,7 +11,7 @@ import { readYaml, YamlPieceCache } from './yamlDocument';
  * file yields what could be read, its problems, and what loading it would do to the service.
  */
 export function readPolicyDocument(text: string, cache?: YamlPieceCache): PolicyDocument {
-  if (text.length > MAX_ANALYSED_LENGTH) return tooLargeDocument(text);
+  if (text.length > MAX_ANALYSED_LENGTH) return tooLargeDocument(text, text.length);
   const json = looksLikeJson(text) ? parseJsonLocated(text) : null;
   if (json?.ok) {
     const root = json.root;
@@ -59,10 +59,13 @@ export function readPolicyDocument(text: string, cache?: YamlPieceCache): Policy
  */
 export const MAX_ANALYSED_LENGTH = 10 * 1024 * 1024;
 
-function tooLargeDocument(text: string): PolicyDocument {
-  const megabytes = (text.length / (1024 * 1024)).toFixed(1);
+/**
+ * A file not analysed for its size: `size` in characters (an editor's text) or bytes (a file
+ * read no further than the limit), null when unknown (a pipe or a device, read up to the limit).
+ */
+export function tooLargeDocument(text: string, size: number | null): PolicyDocument {
   const span = { start: 0, end: Math.min(1, text.length) };
-  const reason = `the file is ${megabytes} MB, above the ${MAX_ANALYSED_LENGTH / (1024 * 1024)} MB this tool analyses`;
+  const reason = tooLargeReason(size);
   return {
     text,
     // Never 'json' here: that would offer to convert (rewrite) a file that was never read.
@@ -79,6 +82,13 @@ function tooLargeDocument(text: string): PolicyDocument {
     load: { kind: 'unpredictable', reason, span },
     comments: [],
   };
+}
+
+export function tooLargeReason(size: number | null): string {
+  const limit = `${MAX_ANALYSED_LENGTH / (1024 * 1024)} MB`;
+  return size === null
+    ? `the file goes on past the ${limit} this tool analyses`
+    : `the file is ${(size / (1024 * 1024)).toFixed(1)} MB, above the ${limit} this tool analyses`;
 }
 
 /** JSON values start with one of these after JSON whitespace; anything else cannot be JSON. */
