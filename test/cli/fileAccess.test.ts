@@ -131,4 +131,16 @@ describe('os-policy and files it cannot read or write', function () {
     assert.match(upgrade.stderr, /cannot read .*: the file is 10\.7 MB, above the 10 MB this tool analyses/);
     assert.equal(readFileSync(path, 'utf8'), text);
   });
+
+  it('a --policy-dir that is not there is a one-line error (exit 2), not a stack trace', () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'policy.yaml'), '"a": "role:x"\n');
+    for (const command of [['check'], ['matrix'], ['simulate', '--rule', 'a']]) {
+      const run = runCli([command[0], 'policy.yaml', ...command.slice(1), '--policy-dir', 'missing.d'], {
+        cwd: directory,
+      });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /^os-policy \w+: --policy-dir missing\.d: ENOENT: [^\n]*\n$/);
+    }
+  });
 });

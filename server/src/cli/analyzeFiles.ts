@@ -17,9 +17,10 @@ import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
 import { policyDiagnostics } from '../core/features/policyDiagnostics';
 import { LineIndex } from '../core/text/lineIndex';
 import { openBuiltInCatalog } from '../node/catalogFiles';
-import { listPolicyDirectory, readPolicyText, type PolicyText } from '../node/policyFiles';
+import { readPolicyText, type PolicyText } from '../node/policyFiles';
 import { policyLayerPaths } from '../node/policyLayers';
 import { single, UsageError, type FlagSpec, type ParsedArgs } from './args';
+import { policyDirFiles } from './policyInputs';
 
 /** The flags that choose defaults and mode, for every command that analyses a file as the editor does. */
 export const ANALYSIS_FLAGS: Record<string, FlagSpec> = {
@@ -69,7 +70,7 @@ export function createAnalyser(args: ParsedArgs): Analyser {
     enforceScope: args.switches.has('enforce-scope'),
     defaultRule: single(args, 'default-rule') ?? DEFAULT_SETTINGS.defaultRule,
   };
-  const extraDirs = args.values.get('policy-dir') ?? [];
+  const extraLayers = policyDirFiles(args);
   const loaded = new Map<string, LoadedFile>();
   const load = (path: string): LoadedFile => {
     let file = loaded.get(path);
@@ -87,7 +88,7 @@ export function createAnalyser(args: ParsedArgs): Analyser {
       const text = read.ok ? read.text : '';
       const absolute = path === '-' ? null : resolve(path);
       const layers = absolute ? policyLayerPaths(absolute) : { before: [], after: [] };
-      const after = [...layers.after, ...extraDirs.flatMap((dir) => listPolicyDirectory(dir))];
+      const after = [...layers.after, ...extraLayers];
       const analysis = analyze({
         uri: absolute ? pathToFileURL(absolute).toString() : 'untitled:stdin',
         version: 1,

@@ -94,9 +94,16 @@ export function readPolicyFile(path: string): ReadFile {
 
 /** The main file, then every file of each `--policy-dir` in oslo.policy's order. */
 export function readPolicyLayers(mainPath: string, args: ParsedArgs): ReadFile[] {
-  const layers = [readPolicyFile(mainPath)];
-  for (const directory of args.values.get('policy-dir') ?? []) {
-    for (const path of listPolicyDirectory(directory)) layers.push(readPolicyFile(path));
-  }
-  return layers;
+  return [readPolicyFile(mainPath), ...policyDirFiles(args).map(readPolicyFile)];
+}
+
+/** The files of every `--policy-dir`, in order; a folder that cannot be listed is a usage error. */
+export function policyDirFiles(args: ParsedArgs): string[] {
+  return (args.values.get('policy-dir') ?? []).flatMap((directory) => {
+    try {
+      return listPolicyDirectory(directory);
+    } catch (error) {
+      throw new UsageError(`--policy-dir ${directory}: ${(error as Error).message}`);
+    }
+  });
 }
