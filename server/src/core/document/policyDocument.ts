@@ -10,8 +10,9 @@ import { readYaml, YamlPieceCache } from './yamlDocument';
  * when that fails, `yaml.safe_load`; then `parsed or {}` and `.items()`. Never throws: a broken
  * file yields what could be read, its problems, and what loading it would do to the service.
  */
-export function readPolicyDocument(text: string, cache?: YamlPieceCache): PolicyDocument {
-  if (text.length > MAX_ANALYSED_LENGTH) return tooLargeDocument(text, text.length);
+export function readPolicyDocument(source: string, cache?: YamlPieceCache): PolicyDocument {
+  if (source.length > MAX_ANALYSED_LENGTH) return tooLargeDocument(source, source.length);
+  const text = withUniversalNewlines(source);
   const json = looksLikeJson(text) ? parseJsonLocated(text) : null;
   if (json?.ok) {
     const root = json.root;
@@ -89,6 +90,15 @@ export function tooLargeReason(size: number | null): string {
   return size === null
     ? `the file goes on past the ${limit} this tool analyses`
     : `the file is ${(size / (1024 * 1024)).toFixed(1)} MB, above the ${limit} this tool analyses`;
+}
+
+/**
+ * oslo.policy reads policy files in Python's text mode, whose universal newlines turn a CR
+ * alone into a line feed before json or PyYAML see it (CR LF too, which both read as one break
+ * anyway). Replaced one for one, so every offset stays the editor's.
+ */
+function withUniversalNewlines(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r(?!\n)/g, '\n');
 }
 
 /** JSON values start with one of these after JSON whitespace; anything else cannot be JSON. */
