@@ -50,6 +50,19 @@ export class YamlNodeReader {
       const valueNode = this.deref(pair.value as Node | null);
       const keySpan = this.span(pair.key as Node | null);
       const key = this.keyValue(keyNode, keySpan);
+      if (
+        key.t === 'str' &&
+        key.v === '<<' &&
+        isScalar(keyNode) &&
+        keyNode.type === 'PLAIN' &&
+        !isMap(valueNode) &&
+        !isSeq(valueNode)
+      )
+        this.fail(
+          'ConstructorError',
+          'while constructing a mapping: expected a mapping or list of mappings for merging',
+          keySpan,
+        );
       const value = this.ruleValue(valueNode, keySpan);
       const end = Math.max(keySpan.end, value.span.end);
       entries.push({
@@ -74,8 +87,12 @@ export class YamlNodeReader {
   private keyValue(node: Node | null, span: Span): PyValue {
     if (node === null) return PY_NONE;
     if (isScalar(node)) {
-      if (node.type === 'PLAIN' && node.value === '<<' && !node.tag) {
-        this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
+      if (node.type === 'PLAIN' && !node.tag && (node.value === '<<' || node.value === '=')) {
+        // PyYAML's flatten_mapping runs before any key is constructed: it merges `<<` (not
+        // modelled here) and makes a `=` key the string '='; neither is a constructor error.
+        if (node.value === '<<')
+          this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
+        return pyStr(node.value);
       }
       return this.scalarValue(node);
     }

@@ -263,7 +263,11 @@ function fastScalarValue(scalar: FastScalar): { value: PyValue; failure: LoadBeh
 }
 
 function fastEntry(line: FastLine): { entry: PolicyEntry; failure: LoadBehaviour | null } {
-  const key = fastScalarValue(line.key);
+  // A plain `=` key is the string '=' (PyYAML's flatten_mapping), not the value tag's error.
+  const key =
+    line.key.style === 'plain' && line.key.decoded.text === '='
+      ? { value: pyStr('='), failure: null }
+      : fastScalarValue(line.key);
   let value: RuleValue;
   let failure = key.failure;
   if (line.value === null) {

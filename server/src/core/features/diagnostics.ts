@@ -50,6 +50,14 @@ export function fileDiagnostics(
       message: `oslo.policy cannot load this file (${file.failure.exception}: ${file.failure.message}): every request the service checks fails.`,
     });
   }
+  if (file.failure && file.failure.kind === 'unknown' && !hasDiagnosticAt(diagnostics, file.failure.at)) {
+    diagnostics.push({
+      span: file.failure.at ?? { start: 0, end: 0 },
+      severity: 'warning',
+      code: 'load-failure',
+      message: `Whether oslo.policy loads this file as read here is not certain: ${file.failure.reason}.`,
+    });
+  }
   diagnostics.push(...policyLoadFailure(file, policy, diagnostics));
   diagnostics.push(
     ...duplicateKeys(file),
@@ -98,6 +106,12 @@ function policyLoadFailure(
       message: `Whether oslo.policy can load this policy depends on the service: ${failure.reason}.`,
     },
   ];
+}
+
+/** Any diagnostic at the span: an unusual reading is reported once, by whoever found it. */
+function hasDiagnosticAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
+  if (!span) return false;
+  return diagnostics.some((d) => d.span.start <= span.start && span.start <= d.span.end);
 }
 
 function hasErrorAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
