@@ -1,4 +1,4 @@
-import { CST, Lexer, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { CST, Lexer, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Span } from '../check/checkTypes';
 import { pyTruthy } from '../python/pyTruth';
 import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
@@ -35,7 +35,7 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   let pieces: PiecesReading | null = null;
   if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
   cache.endReading(text, pieces?.entries ?? null);
-  const reading: YamlReading = pieces ? { ...pieces, problems: [] } : readWhole(text);
+  const reading: YamlReading = pieces ? withLongKeys(text, { ...pieces, problems: [] }) : readWhole(text);
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {
       ...reading,
@@ -98,6 +98,11 @@ function composeWhole(text: string): YamlReading {
   let entries: PolicyEntry[] = [];
   if (isMap(contents)) {
     entries = reader.entriesOf(contents);
+    if (!contents.flow && load.kind === 'loads') {
+      const long = withLongKeys(text, { entries, problems, load, comments: [] });
+      load = long.load;
+      problems.push(...long.problems.slice(problems.length));
+    }
   } else if (contents !== null && load.kind === 'loads') {
     const value = topLevelValue(reader, contents);
     if (value && pyTruthy(value)) {
@@ -112,8 +117,72 @@ function composeWhole(text: string): YamlReading {
       });
     }
   }
-  if (load.kind === 'loads') load = readerLoad(reader);
+  // PyYAML composes the whole document before constructing any value: its anchor errors come first.
+  if (load.kind === 'loads') load = anchorFailure(first) ?? readerLoad(reader);
   return { entries, problems, load, comments: collectComments(text) };
+}
+
+/**
+ * PyYAML forgets a possible simple key once its scanner is more than 1024 characters past the
+ * key's start, so a `:` further than that from the start of a block mapping's key is "mapping
+ * values are not allowed here" (measured with PyYAML 6.0: a plain key of 1024 characters loads,
+ * of 1025 fails, and a quoted one counts its quotes and any spaces before the colon).
+ */
+const SIMPLE_KEY_REACH = 1024;
+
+function withLongKeys(text: string, reading: YamlReading): YamlReading {
+  if (reading.load.kind === 'raises') return reading;
+  for (const entry of reading.entries) {
+    const { start, end } = entry.keySpan;
+    if (end - start < SIMPLE_KEY_REACH - 8) continue;
+    let colon = end;
+    while (colon < text.length && text.charCodeAt(colon) === 0x20) colon++;
+    if (text.charCodeAt(colon) !== 0x3a || colon - start <= SIMPLE_KEY_REACH) continue;
+    const span = { start: colon, end: colon + 1 };
+    const message = 'mapping values are not allowed here';
+    return {
+      ...reading,
+      load: { kind: 'raises', exception: 'ValueError', message, span },
+      problems: [
+        ...reading.problems,
+        {
+          span,
+          severity: 'error',
+          code: 'yaml-syntax',
+          message: `YAML syntax error for PyYAML: ${message} (the key is more than ${SIMPLE_KEY_REACH} characters long, too far for PyYAML to read it as a key): oslo.policy cannot load this file.`,
+        },
+      ],
+    };
+  }
+  return reading;
+}
+
+/**
+ * PyYAML's composer refuses an alias to an anchor not seen before it and an anchor defined
+ * twice; the `yaml` package resolves the first to nothing and the second to the later node.
+ */
+function anchorFailure(doc: Document): LoadBehaviour | null {
+  const anchors = new Set<string>();
+  let failure: LoadBehaviour | null = null;
+  const fail = (message: string, range: readonly number[] | null | undefined): typeof visit.BREAK => {
+    const span = range ? { start: range[0], end: range[1] } : { start: 0, end: 0 };
+    failure = { kind: 'raises', exception: 'ValueError', message, span };
+    return visit.BREAK;
+  };
+  visit(doc, {
+    Alias(_, node) {
+      return anchors.has(node.source)
+        ? undefined
+        : fail(`found undefined alias '${node.source}'`, node.range);
+    },
+    Node(_, node) {
+      if (!node.anchor) return undefined;
+      if (anchors.has(node.anchor)) return fail(`found duplicate anchor '${node.anchor}'`, node.range);
+      anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return failure;
 }
 
 function topLevelValue(reader: YamlNodeReader, contents: unknown): PyValue | null {
