@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { runCli } from '../support/cli';
+import { PYTHON } from '../support/paths';
 import { oracleDecisions } from '../support/sameMeaning';
 
 const read = (path: string): string => readFileSync(path, 'utf8');
@@ -79,4 +81,50 @@ describe('os-policy convert, upgrade and redundant', function () {
     );
     assert.deepEqual(after.results, before.results);
   });
+
+  it('redundant --remove drops consecutive and last entries of a JSON file, which oslo.policy loads the same', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'os-policy-redundant-json-'));
+    const sources = [
+      '{\n "add_image": "role:x",\n "context_is_admin": "role:admin",\n "default": ""\n}',
+      '{"context_is_admin": "role:admin", "metadef_admin": "role:admin", "add_image": "role:x", "default": ""}',
+      '{"context_is_admin": "role:admin", "default": ""}',
+    ];
+    for (const [index, source] of sources.entries()) {
+      const path = join(dir, `${index}`, 'glance', 'policy.json');
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, source);
+      const run = runCli(['redundant', path, '--release', 'zed', '--remove']);
+      assert.equal(run.status, 0, run.stderr);
+      const loaded = parsedByOslo([source, run.stdout]);
+      const removed = Object.keys(loaded[0]).filter((name) => !(name in loaded[1]));
+      assert.ok(removed.length >= 2, run.stdout);
+      assert.ok(removed.every((name) => ['context_is_admin', 'metadef_admin', 'default'].includes(name)));
+      for (const name of removed) delete loaded[0][name];
+      assert.deepEqual(loaded[1], loaded[0]);
+      const [before, after] = oracleDecisions(
+        [{ 'policy.json': source }, { 'policy.json': run.stdout }],
+        ['glance'],
+        registeredNames('glance'),
+      );
+      assert.equal(after.load_error, null);
+      assert.deepEqual(after.results, before.results);
+    }
+  });
 });
+
+/** The rules oslo.policy's own `parse_file_contents` reads from each text, as their `str`. */
+function parsedByOslo(texts: readonly string[]): Record<string, string>[] {
+  const script = [
+    'import json, sys',
+    'from oslo_policy import policy',
+    'for text in json.load(sys.stdin):',
+    '    rules = policy.parse_file_contents(text)',
+    '    print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string>);
+}

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, type TextEdit } from '../../server/src/core/features/codeActions';
+import { removeEntries } from '../../server/src/core/features/entryEdits';
 import { policyDiagnostics } from '../../server/src/core/features/policyDiagnostics';
 import { documentAt } from './featureHelpers';
 
@@ -98,5 +100,97 @@ describe('quick fixes and refactorings in the pure core', () => {
       /kept: without it the override of 'group:group_types_manage' below applies.\n"group:group_types:create": "rule:admin_api"/,
     );
     assert.doesNotMatch(yaml, /#"group:group_types:create"/);
+  });
+});
+
+describe('removing redundant overrides', () => {
+  const GLANCE_JSON = 'file:///etc/glance/policy.json';
+  const GLANCE_YAML = 'file:///etc/glance/policy.yaml';
+
+  /** The "remove all" action applied as an LSP client applies it: overlapping edits throw. */
+  function removeAll(source: string, uri: string): { before: string; after: string; removed: string[] } {
+    const { analysis } = documentAt(source, { uri, settings: { release: 'zed' } });
+    const diagnostics = policyDiagnostics(analysis).filter((d) => d.code === 'redundant-override');
+    const removed = diagnostics.map((d) => analysis.entryAt(d.span.start)!.entry.name!);
+    const edits = removeEntries(
+      analysis,
+      diagnostics.map((d) => d.span),
+    );
+    const document = TextDocument.create(uri, 'json', 1, source);
+    const after = TextDocument.applyEdits(
+      document,
+      edits.map((edit) => ({
+        range: { start: document.positionAt(edit.span.start), end: document.positionAt(edit.span.end) },
+        newText: edit.newText,
+      })),
+    );
+    return { before: source, after, removed };
+  }
+
+  const without = (json: string, names: readonly string[]): unknown =>
+    Object.fromEntries(Object.entries(JSON.parse(json) as object).filter(([name]) => !names.includes(name)));
+
+  it('removes the last two entries of a JSON file without overlapping edits', () => {
+    const source = '{\n "add_image": "role:x",\n "context_is_admin": "role:admin",\n "default": ""\n}';
+    const { after, removed } = removeAll(source, GLANCE_JSON);
+    assert.deepEqual(removed, ['context_is_admin', 'default']);
+    assert.equal(after, '{\n "add_image": "role:x"\n}');
+  });
+
+  it('removes consecutive, last and all entries of one-line and multi-line JSON, leaving valid JSON', () => {
+    const sources = [
+      '{"add_image": "role:x", "context_is_admin": "role:admin", "default": ""}',
+      '{"context_is_admin": "role:admin", "metadef_admin": "role:admin", "add_image": "role:x", "default": ""}',
+      '{"context_is_admin": "role:admin" , "default": ""}',
+      '{\n    "context_is_admin": "role:admin",\n    "metadef_admin": "role:admin",\n    "add_image": "role:x",\n    "copy_image": "role:admin",\n    "default": ""\n}\n',
+      '{\n  "add_image": "role:x", "context_is_admin": "role:admin",\n  "default": "", "get_image": "role:y"\n}',
+      '{\n  "context_is_admin": "role:admin",\n  "default": ""\n}\n',
+    ];
+    for (const source of sources) {
+      const { after, removed } = removeAll(source, GLANCE_JSON);
+      assert.ok(removed.length > 1, source);
+      assert.deepEqual(JSON.parse(after), without(source, removed), `${source}\n→\n${after}`);
+    }
+    assert.equal(removeAll(sources[2], GLANCE_JSON).after, '{}');
+    assert.equal(removeAll(sources[5], GLANCE_JSON).after, '{\n}\n');
+  });
+
+  it('removes any subset of the entries of a JSON file, one edit per run of entries', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const layouts = [
+      (body: string[]) => `{${body.join(', ')}}`,
+      (body: string[]) => `{\n  ${body.join(',\n  ')}\n}\n`,
+      (body: string[]) => `{ ${body.join(' ,')} }`,
+    ];
+    for (const layout of layouts) {
+      const source = layout(names.map((name) => `"${name}": "role:${name}"`));
+      const { analysis } = documentAt(source, { uri: GLANCE_JSON });
+      const spans = analysis.file.entries.map((entry) => entry.entry.span);
+      for (let mask = 1; mask < 1 << names.length; mask++) {
+        const chosen = names.filter((_, index) => mask & (1 << index));
+        const edits = removeEntries(
+          analysis,
+          spans.filter((_, index) => mask & (1 << index)),
+        );
+        const document = TextDocument.create(GLANCE_JSON, 'json', 1, source);
+        const after = TextDocument.applyEdits(
+          document,
+          edits.map((edit) => ({
+            range: { start: document.positionAt(edit.span.start), end: document.positionAt(edit.span.end) },
+            newText: edit.newText,
+          })),
+        );
+        assert.deepEqual(JSON.parse(after), without(source, chosen), `${source} without ${chosen.join(',')}`);
+      }
+    }
+  });
+
+  it('removes whole lines in YAML, and runs of a YAML flow mapping as in JSON', () => {
+    const block = '"add_image": "role:x"\n"context_is_admin": "role:admin"\n"default": ""\n';
+    assert.equal(removeAll(block, GLANCE_YAML).after, '"add_image": "role:x"\n');
+    const flow = '{add_image: "role:x", context_is_admin: "role:admin", default: ""}\n';
+    assert.equal(removeAll(flow, GLANCE_YAML).after, '{add_image: "role:x"}\n');
+    const all = '{context_is_admin: role:admin, default: "",}\n';
+    assert.equal(removeAll(all, GLANCE_YAML).after, '{}\n');
   });
 });

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import type { TextEdit } from '../core/features/codeActions';
-import { removeEntry, upgradeAllNames } from '../core/features/codeActions';
+import { upgradeAllNames } from '../core/features/codeActions';
 import { convertJsonToYaml } from '../core/features/convertJson';
+import { removeEntries } from '../core/features/entryEdits';
 import { ANALYSIS_FLAGS, ANALYSIS_USAGE, createAnalyser, type AnalysedFile } from './analyzeFiles';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args';
 
@@ -83,7 +84,10 @@ export function redundantCommand(argv: readonly string[], out: (line: string) =>
       file,
       applyEdits(
         file.text,
-        redundant.map((d) => removeEntry(file.analysis, d.span)),
+        removeEntries(
+          file.analysis,
+          redundant.map((d) => d.span),
+        ),
       ),
       out,
     );

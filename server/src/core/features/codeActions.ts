@@ -7,12 +7,10 @@ import { convertJsonToYaml } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
+import { removeEntries, type TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
 
-export interface TextEdit {
-  readonly span: Span;
-  readonly newText: string;
-}
+export type { TextEdit } from './entryEdits';
 
 export interface PolicyCodeAction {
   readonly title: string;
@@ -45,7 +43,7 @@ export function codeActions(
           actions.push({
             title: `Remove the redundant override of '${entry.entry.name}'`,
             kind: 'quickfix',
-            edits: [removeEntry(analysis, entry.entry.span)],
+            edits: removeEntries(analysis, [entry.entry.span]),
             diagnosticCodes: ['redundant-override'],
             preferred: true,
           });
@@ -98,7 +96,10 @@ export function codeActions(
     actions.push({
       title: 'Remove all redundant overrides',
       kind: 'source.fixAll',
-      edits: redundant.map((d) => removeEntry(analysis, d.span)),
+      edits: removeEntries(
+        analysis,
+        redundant.map((d) => d.span),
+      ),
       diagnosticCodes: ['redundant-override'],
     });
   }
@@ -179,33 +180,6 @@ export function upgradeAllNames(analysis: PolicyAnalysis): TextEdit[] {
     if (edit) edits.push(edit);
   }
   return edits;
-}
-
-/** Deletes an entry with its whole line(s) (and a JSON comma). */
-export function removeEntry(analysis: PolicyAnalysis, span: Span): TextEdit {
-  const text = analysis.file.document.text;
-  const entry = analysis.entryAt(span.start);
-  const whole = entry ? entry.entry.span : span;
-  let start = text.lastIndexOf('\n', whole.start - 1) + 1;
-  let end = text.indexOf('\n', whole.end);
-  end = end < 0 ? text.length : end + 1;
-  if (analysis.file.document.format === 'json') {
-    // Take the comma after the entry, or the one before it for the last entry.
-    const after = /^\s*,/.exec(text.slice(whole.end));
-    if (after)
-      return {
-        span: {
-          start: /^[ \t]*$/.test(text.slice(start, whole.start)) ? start : whole.start,
-          end: whole.end + after[0].length + (text[whole.end + after[0].length] === '\n' ? 1 : 0),
-        },
-        newText: '',
-      };
-    const before = /,\s*$/.exec(text.slice(0, whole.start));
-    if (before) return { span: { start: before.index, end: whole.end }, newText: '' };
-    start = whole.start;
-    end = whole.end;
-  }
-  return { span: { start, end }, newText: '' };
 }
 
 function undefinedRuleFixes(analysis: PolicyAnalysis, diagnostic: PolicyDiagnostic): PolicyCodeAction[] {
