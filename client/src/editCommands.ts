@@ -69,8 +69,13 @@ async function applyAction(lsp: LanguageClient, wanted: Wanted): Promise<boolean
   const resolves = (action: LspCodeAction): boolean =>
     action.diagnostics?.some((d) => d.code === wanted.code) === true;
   const action = wanted.kinds
-    .map((kind) => actions.find((a) => a.edit && a.kind === kind && resolves(a)))
+    .map((kind) => actions.find((a) => (a.edit || a.disabled) && a.kind === kind && resolves(a)))
     .find((a) => a !== undefined);
+  if (action?.disabled) {
+    // The server refuses it here (a file of the new name exists, ...): say why.
+    void vscode.window.showWarningMessage(action.disabled.reason);
+    return false;
+  }
   if (!action?.edit) {
     void vscode.window.showInformationMessage(wanted.nothingToDo);
     return false;

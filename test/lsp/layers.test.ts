@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient';
+import { runOracle } from '../support/oracle';
 
 /** policy.d layering in the editor, as oslo.policy merges the files (the same rule as the CLI's). */
 describe('the language server with a policy.d folder', function () {
@@ -59,4 +60,73 @@ describe('the language server with a policy.d folder', function () {
     writeFileSync(extra, '"extras": "role:xyz"\n');
     assert.equal((await edit('"base": "role:admin"\n"uses": "rule:extra" \n')).length, 1);
   });
+
+  it('converts a JSON file of policy.d to the same stem, replacing it, so oslo.policy keeps the same winner', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'os-policy-convert-'));
+    const files: Record<string, string> = {
+      'policy.yaml': '"base": "role:admin"\n',
+      'policy.d/10-a.json': '{"get_image": "role:a"}',
+      'policy.d/20-b.yaml': 'get_image: "role:b"\n',
+    };
+    mkdirSync(join(folder, 'policy.d'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    const uri = pathToFileURL(join(folder, 'policy.d', '10-a.json')).toString();
+    const published = await client.open(uri, files['policy.d/10-a.json'], 'openstack-policy-json');
+    const json = published.diagnostics.find((d) => d.code === 'deprecated-json')!;
+    const actions = await client.request<ConvertAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: json.range,
+      context: { diagnostics: [json] },
+    });
+    const convert = actions.find((action) => action.title.startsWith('Convert this JSON'))!;
+    const changes = convert.edit!.documentChanges;
+    const target = pathToFileURL(join(folder, 'policy.d', '10-a.yaml')).toString();
+    assert.deepEqual(
+      changes.map((change) => [change.kind ?? 'edit', change.uri ?? change.textDocument?.uri]),
+      [
+        ['create', target],
+        ['edit', target],
+        ['delete', uri],
+      ],
+    );
+    const converted: Record<string, string> = {
+      ...files,
+      'policy.d/10-a.yaml': changes[1].edits![0].newText,
+    };
+    delete converted['policy.d/10-a.json'];
+    const cases = ['a', 'b'].map((role) => ({ rule: 'get_image', creds: { roles: [role] }, target: {} }));
+    const [before, after] = runOracle([
+      { files, cases },
+      { files: converted, cases },
+    ]);
+    assert.deepEqual(
+      before.results.map((r) => r.result),
+      [false, true],
+    );
+    assert.deepEqual(after, before);
+
+    // With a 10-a.yaml already there, the action is refused and says why.
+    writeFileSync(join(folder, 'policy.d', '10-a.yaml'), 'other: "@"\n');
+    const refused = await client.request<ConvertAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: json.range,
+      context: { diagnostics: [json] },
+    });
+    const disabled = refused.find((action) => action.title.startsWith('Convert this JSON'))!;
+    assert.equal(disabled.edit, undefined);
+    assert.match(disabled.disabled!.reason, /10-a\.yaml already exists/);
+  });
 });
+
+interface ConvertAction {
+  title: string;
+  disabled?: { reason: string };
+  edit?: {
+    documentChanges: {
+      kind?: string;
+      uri?: string;
+      textDocument?: { uri: string };
+      edits?: { newText: string }[];
+    }[];
+  };
+}

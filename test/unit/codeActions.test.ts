@@ -103,6 +103,52 @@ describe('quick fixes and refactorings in the pure core', () => {
   });
 });
 
+describe('converting a JSON policy file to YAML', () => {
+  const convert = (uri: string, siblingNames?: string[]) => {
+    const { analysis } = documentAt('{"get_image": "role:a"}', { uri });
+    return codeActions(analysis, { start: 0, end: 0 }, policyDiagnostics(analysis), { siblingNames }).find(
+      (action) => action.diagnosticCodes.includes('deprecated-json'),
+    )!;
+  };
+
+  it('writes a main file as policy.yaml beside it and keeps the JSON', () => {
+    const action = convert('file:///etc/glance/policy.json', ['policy.json', 'policy.d']);
+    assert.equal(action.title, 'Convert this JSON policy file to policy.yaml');
+    assert.deepEqual(
+      {
+        name: action.createFile!.name,
+        replaces: action.createFile!.replacesSource,
+        disabled: action.disabled,
+      },
+      { name: 'policy.yaml', replaces: false, disabled: undefined },
+    );
+    assert.equal(convert('file:///etc/glance/glance-policy.json').createFile!.name, 'glance-policy.yaml');
+  });
+
+  it('replaces a file of a policy.d folder by one of the same stem, which oslo.policy loads at the same place', () => {
+    const action = convert('file:///etc/glance/policy.d/10-a.json', ['10-a.json', '20-b.yaml']);
+    assert.equal(action.createFile!.name, '10-a.yaml');
+    assert.equal(action.createFile!.replacesSource, true);
+    assert.equal(action.disabled, undefined);
+    assert.match(action.createFile!.content, /^"get_image": "role:a"$/m);
+  });
+
+  it('refuses, saying why, when the new name exists or would sort past another file', () => {
+    assert.match(
+      convert('file:///etc/glance/policy.d/10-a.json', ['10-a.json', '10-a.yaml']).disabled!,
+      /10-a\.yaml already exists/,
+    );
+    assert.match(
+      convert('file:///etc/glance/policy.d/10-a.json', ['10-a.json', '10-a.x.yaml', '20-b.yaml']).disabled!,
+      /loaded after 10-a\.x\.yaml/,
+    );
+    assert.match(
+      convert('file:///etc/glance/policy.json', ['policy.json', 'policy.yaml']).disabled!,
+      /policy\.yaml already exists/,
+    );
+  });
+});
+
 describe('removing redundant overrides', () => {
   const GLANCE_JSON = 'file:///etc/glance/policy.json';
   const GLANCE_YAML = 'file:///etc/glance/policy.yaml';

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -23,7 +26,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../core/check/checkTypes';
-import { codeActions } from '../core/features/codeActions';
+import { codeActions, type PolicyCodeAction } from '../core/features/codeActions';
 import { complete, type CompletionKind } from '../core/features/completion';
 import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
 import { hover } from '../core/features/hover';
@@ -351,40 +354,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         start: state.lines.offset(params.range.start.line, params.range.start.character),
         end: state.lines.offset(params.range.end.line, params.range.end.character),
       };
-      return codeActions(state.analysis, span, state.diagnostics).map((action): CodeAction => {
-        const edit: WorkspaceEdit = {};
-        if (action.createFile) {
-          const target = new URL(action.createFile.name, params.textDocument.uri).toString();
-          edit.documentChanges = [
-            { kind: 'create', uri: target, options: { ignoreIfExists: false, overwrite: false } },
-            {
-              textDocument: { uri: target, version: null },
-              edits: [
-                {
-                  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-                  newText: action.createFile.content,
-                },
-              ],
-            },
-          ];
-        } else {
-          edit.changes = {
-            [params.textDocument.uri]: action.edits.map((e) => ({
-              range: range(state, e.span),
-              newText: e.newText,
-            })),
-          };
-        }
-        return {
-          title: action.title,
-          kind: action.kind,
-          isPreferred: action.preferred,
-          diagnostics: params.context.diagnostics.filter(
-            (d) => typeof d.code === 'string' && action.diagnosticCodes.includes(d.code),
-          ),
-          edit,
-        };
-      });
+      // The folder is read only where a fix needs it: the JSON → YAML conversion.
+      const json = state.analysis.file.document.format === 'json';
+      const context = { siblingNames: json ? folderFileNames(params.textDocument.uri) : undefined };
+      return codeActions(state.analysis, span, state.diagnostics, context).map((action): CodeAction => ({
+        title: action.title,
+        kind: action.kind,
+        isPreferred: action.preferred,
+        diagnostics: params.context.diagnostics.filter(
+          (d) => typeof d.code === 'string' && action.diagnosticCodes.includes(d.code),
+        ),
+        ...(action.disabled
+          ? { disabled: { reason: action.disabled } }
+          : { edit: workspaceEdit(state, params.textDocument.uri, action) }),
+      }));
     }),
   );
 
@@ -420,5 +403,44 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         message: related.message,
       })),
     };
+  }
+}
+
+/** A code action's edit: its text edits, or the file it creates (and the source it replaces). */
+function workspaceEdit(state: DocumentState, uri: string, action: PolicyCodeAction): WorkspaceEdit {
+  if (!action.createFile)
+    return {
+      changes: {
+        [uri]: action.edits.map((e) => ({
+          range: { start: state.lines.position(e.span.start), end: state.lines.position(e.span.end) },
+          newText: e.newText,
+        })),
+      },
+    };
+  const target = new URL(action.createFile.name, uri).toString();
+  return {
+    documentChanges: [
+      { kind: 'create', uri: target, options: { ignoreIfExists: false, overwrite: false } },
+      {
+        textDocument: { uri: target, version: null },
+        edits: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+            newText: action.createFile.content,
+          },
+        ],
+      },
+      ...(action.createFile.replacesSource ? [{ kind: 'delete' as const, uri }] : []),
+    ],
+  };
+}
+
+/** The names in a file's folder (file: URIs only), for fixes that create a file beside it. */
+function folderFileNames(uri: string): string[] | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return readdirSync(dirname(fileURLToPath(uri)));
+  } catch {
+    return undefined;
   }
 }

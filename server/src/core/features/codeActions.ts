@@ -16,10 +16,24 @@ export interface PolicyCodeAction {
   readonly title: string;
   readonly kind: 'quickfix' | 'refactor.rewrite' | 'source.fixAll';
   readonly edits: readonly TextEdit[];
-  /** A new file to create beside this one (JSON → YAML), relative name and content. */
-  readonly createFile?: { readonly name: string; readonly content: string };
+  /**
+   * A new file to create beside this one (JSON → YAML), relative name and content; with
+   * `replacesSource`, this file is deleted in the same edit.
+   */
+  readonly createFile?: {
+    readonly name: string;
+    readonly content: string;
+    readonly replacesSource?: boolean;
+  };
   readonly diagnosticCodes: readonly string[];
   readonly preferred?: boolean;
+  /** Why the action cannot be applied here (shown by the editor instead of applying it). */
+  readonly disabled?: string;
+}
+
+/** What the core cannot see from the document: the other files of its folder, when known. */
+export interface CodeActionContext {
+  readonly siblingNames?: readonly string[];
 }
 
 /** Code actions for a range: fixes for the diagnostics in it, file-wide fixes, and refactorings at the cursor. */
@@ -27,6 +41,7 @@ export function codeActions(
   analysis: PolicyAnalysis,
   range: Span,
   diagnostics: readonly PolicyDiagnostic[],
+  context: CodeActionContext = {},
 ): PolicyCodeAction[] {
   const actions: PolicyCodeAction[] = [];
   const touching = diagnostics.filter((d) => d.span.start <= range.end && range.start <= d.span.end);
@@ -69,17 +84,9 @@ export function codeActions(
         }
         break;
       }
-      case 'deprecated-json': {
-        actions.push({
-          title: 'Convert this JSON policy file to policy.yaml',
-          kind: 'quickfix',
-          edits: [],
-          createFile: { name: 'policy.yaml', content: convertJsonToYaml(analysis) },
-          diagnosticCodes: ['deprecated-json'],
-          preferred: true,
-        });
+      case 'deprecated-json':
+        actions.push(convertToYaml(analysis, context));
         break;
-      }
     }
   }
   const upgradeAll = upgradeAllNames(analysis);
@@ -106,6 +113,51 @@ export function codeActions(
   const canonical = canonicalize(analysis, range.start);
   if (canonical) actions.push(canonical);
   return actions;
+}
+
+/**
+ * `x.json` → `x.yaml` beside it. The main file's JSON stays (oslo.policy falls back to it while
+ * `policy_file` still names it). A file of a policy directory is replaced: oslo.policy loads
+ * every file there in sorted order, so keeping both, or a name that sorts elsewhere (the old
+ * `policy.yaml`), would change which file's rule wins.
+ */
+function convertToYaml(analysis: PolicyAnalysis, context: CodeActionContext): PolicyCodeAction {
+  const segments = uriSegments(analysis.uri);
+  const source = segments[segments.length - 1] ?? '';
+  const inPolicyDirectory = segments.slice(0, -1).includes('policy.d');
+  const name = source ? `${source.replace(/\.json$/i, '')}.yaml` : 'policy.yaml';
+  const siblings = (context.siblingNames ?? []).filter((sibling) => sibling !== source);
+  const action: PolicyCodeAction = {
+    title: inPolicyDirectory
+      ? `Convert this JSON policy file to ${name} (replacing it)`
+      : `Convert this JSON policy file to ${name}`,
+    kind: 'quickfix',
+    edits: [],
+    createFile: { name, content: convertJsonToYaml(analysis), replacesSource: inPolicyDirectory },
+    diagnosticCodes: ['deprecated-json'],
+    preferred: true,
+  };
+  if (siblings.includes(name)) return { ...action, disabled: `${name} already exists beside this file` };
+  if (inPolicyDirectory) {
+    // oslo.policy sorts as Python does, by code point (UTF-16 order differs only past U+FFFF).
+    const between = siblings.filter(
+      (sibling) => !sibling.startsWith('.') && source < sibling && sibling < name,
+    );
+    if (between.length > 0)
+      return {
+        ...action,
+        disabled: `${name} would be loaded after ${between.join(', ')}, not before as ${source} is`,
+      };
+  }
+  return action;
+}
+
+function uriSegments(uri: string): string[] {
+  try {
+    return new URL(uri).pathname.split('/').map((segment) => decodeURIComponent(segment));
+  } catch {
+    return [];
+  }
 }
 
 function keyText(analysis: PolicyAnalysis, keySpan: Span, name: string): string {

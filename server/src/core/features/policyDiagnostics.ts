@@ -42,7 +42,7 @@ function jsonFormatDiagnostic(analysis: PolicyAnalysis): PolicyDiagnostic {
     code: 'deprecated-json',
     message:
       'JSON policy files are deprecated (since Wallaby) and oslo.policy 5.0 no longer looks for policy.json: a service ' +
-      'upgraded past it silently runs on its defaults. Convert this file to policy.yaml (quick fix available).',
+      'upgraded past it silently runs on its defaults. Convert this file to YAML (quick fix available).',
   };
 }
 
