@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { runCli } from '../support/cli';
-import { PYTHON } from '../support/paths';
+import { parsedByOslo } from '../support/oracle';
 import { oracleDecisions } from '../support/sameMeaning';
 
 const read = (path: string): string => readFileSync(path, 'utf8');
@@ -111,20 +110,3 @@ describe('os-policy convert, upgrade and redundant', function () {
     }
   });
 });
-
-/** The rules oslo.policy's own `parse_file_contents` reads from each text, as their `str`. */
-function parsedByOslo(texts: readonly string[]): Record<string, string>[] {
-  const script = [
-    'import json, sys',
-    'from oslo_policy import policy',
-    'for text in json.load(sys.stdin):',
-    '    rules = policy.parse_file_contents(text)',
-    '    print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
-  ].join('\n');
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, string>);
-}

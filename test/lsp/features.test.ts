@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TextDocument, type Range } from 'vscode-languageserver-textdocument';
 import { fixtureUri, LspClient, type PublishedDiagnostics } from '../support/lspClient';
+import { parsedByOslo } from '../support/oracle';
 import { repoRoot } from '../support/paths';
 
 const fixture = (...parts: string[]): string =>
@@ -91,6 +93,35 @@ describe('the language server over stdio, feature by feature', function () {
       });
       const rewrite = actions.find((a) => a.kind === 'refactor.rewrite')!;
       assert.equal(rewrite.edit.changes![uri][0].newText, '"rule:admin_api or user_id:%(user_id)s"');
+    });
+
+    it('creates a missing rule where oslo.policy then finds it: before `...`, indented, in a flow mapping, decoded', async () => {
+      const sources = [
+        'admin: "role:admin"\nfoo: "rule:missing"\n...\n',
+        '  admin: "role:admin"\n  foo: "rule:missing"\n',
+        '{admin: "role:admin", foo: "rule:missing"}\n',
+        'foo: "rule:admin\\x5frul"\n',
+        '{\n  "foo": "rule:missing"\n}\n',
+      ];
+      const results: string[] = [];
+      for (const [index, source] of sources.entries()) {
+        const uri = fixtureUri('broken', `create-${index}.${source.startsWith('{\n') ? 'json' : 'yaml'}`);
+        const published = await client.open(uri, source);
+        const undefinedRule = published.diagnostics.find((d) => d.code === 'undefined-rule')!;
+        const actions = await client.request<Action[]>('textDocument/codeAction', {
+          textDocument: { uri },
+          range: undefinedRule.range,
+          context: { diagnostics: [undefinedRule] },
+        });
+        const create = actions.find((a) => a.title.startsWith('Create rule'))!;
+        const edits = create.edit.changes![uri] as { range: Range; newText: string }[];
+        results.push(TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, source), edits));
+      }
+      const loaded = parsedByOslo([...sources, ...results]);
+      for (const [index, after] of loaded.slice(sources.length).entries()) {
+        const expected = { ...loaded[index], [index === 3 ? 'admin_rul' : 'missing']: 'role:admin' };
+        assert.deepEqual(after, expected, results[index]);
+      }
     });
 
     it('creates a missing rule from the file with cycles and undefined rules', async () => {

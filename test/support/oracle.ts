@@ -58,3 +58,20 @@ export function runOracle(jobs: readonly OracleJob[], requestText?: string): Ora
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as OracleJobResult);
 }
+
+/** The rules oslo.policy's own `parse_file_contents` reads from each text, as their `str`. */
+export function parsedByOslo(texts: readonly string[]): Record<string, string>[] {
+  const script = [
+    'import json, sys',
+    'from oslo_policy import policy',
+    'for text in json.load(sys.stdin):',
+    '    rules = policy.parse_file_contents(text)',
+    '    print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string>);
+}

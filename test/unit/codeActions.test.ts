@@ -103,6 +103,70 @@ describe('quick fixes and refactorings in the pure core', () => {
   });
 });
 
+describe('creating a missing rule', () => {
+  /** The text with the "Create rule" fix applied, or null when it is not offered. */
+  function created(text: string, uri = 'file:///etc/glance/policy.yaml'): string | null {
+    // A leading `|` puts the cursor at 0, so that a `|` block scalar in the text stays.
+    const { analysis } = documentAt(`|${text}`, { uri });
+    const diagnostics = policyDiagnostics(analysis).filter((d) => d.code === 'undefined-rule');
+    const create = codeActions(analysis, diagnostics[0].span, diagnostics).find((a) =>
+      a.title.startsWith('Create rule'),
+    );
+    return create ? apply(text, create.edits) : null;
+  }
+
+  it('inserts the rule before a document end marker', () => {
+    assert.equal(
+      created('admin: "role:admin"\nfoo: "rule:missing"\n...\n'),
+      'admin: "role:admin"\nfoo: "rule:missing"\n"missing": "role:admin"\n...\n',
+    );
+  });
+
+  it('inserts the rule at the indentation of an indented top-level mapping', () => {
+    assert.equal(
+      created('  admin: "role:admin"\n  foo: "rule:missing"\n'),
+      '  admin: "role:admin"\n  foo: "rule:missing"\n  "missing": "role:admin"\n',
+    );
+  });
+
+  it('inserts the rule inside a flow mapping, on one line or on its own', () => {
+    assert.equal(
+      created('{admin: "role:admin", foo: "rule:missing"}\n'),
+      '{admin: "role:admin", foo: "rule:missing", "missing": "role:admin"}\n',
+    );
+    assert.equal(
+      created('{admin: "role:admin",\n foo: "rule:missing"}\n'),
+      '{admin: "role:admin",\n foo: "rule:missing",\n "missing": "role:admin"}\n',
+    );
+    assert.equal(
+      created('{"foo": "rule:missing"}', 'file:///etc/glance/policy.json'),
+      '{"foo": "rule:missing", "missing": "role:admin"}',
+    );
+  });
+
+  it('inserts the rule after a block scalar, and keeps a comment that ends the file after it', () => {
+    assert.equal(
+      created('foo: |\n  rule:missing\n\n  or role:x\n...\n'),
+      'foo: |\n  rule:missing\n\n  or role:x\n"missing": "role:admin"\n...\n',
+    );
+    assert.equal(
+      created('foo: "rule:missing"  # why\n# end\n'),
+      'foo: "rule:missing"  # why\n"missing": "role:admin"\n# end\n',
+    );
+  });
+
+  it('names the rule as oslo.policy decodes the reference', () => {
+    assert.equal(
+      created('foo: "rule:admin\\x5frul"\n'),
+      'foo: "rule:admin\\x5frul"\n"admin_rul": "role:admin"\n',
+    );
+  });
+
+  it('is not offered where the last key does not start its line', () => {
+    assert.equal(created('&anchor foo: "rule:missing"\n'), null);
+  });
+});
+
 describe('converting a JSON policy file to YAML', () => {
   const convert = (uri: string, siblingNames?: string[]) => {
     const { analysis } = documentAt('{"get_image": "role:a"}', { uri });

@@ -3,11 +3,11 @@ import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
-import { convertJsonToYaml } from './convertJson';
+import { convertJsonToYaml, yamlDoubleQuoted } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
-import { removeEntries, type TextEdit } from './entryEdits';
+import { insertEntry, removeEntries, type TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
 
 export type { TextEdit } from './entryEdits';
@@ -235,36 +235,32 @@ export function upgradeAllNames(analysis: PolicyAnalysis): TextEdit[] {
 }
 
 function undefinedRuleFixes(analysis: PolicyAnalysis, diagnostic: PolicyDiagnostic): PolicyCodeAction[] {
-  const name = analysis.file.document.text.slice(diagnostic.span.start, diagnostic.span.end);
+  const text = analysis.file.document.text;
+  // The name as oslo.policy reads it: `rule:admin\x5frul` in a YAML double-quoted value is `admin_rul`.
+  const entry = analysis.entryAt(diagnostic.span.start);
+  const reference = entry
+    ? ruleReferences(entry.parsed.display).find((r) => r.matchSpan.start === diagnostic.span.start)
+    : undefined;
+  const name = reference?.match ?? text.slice(diagnostic.span.start, diagnostic.span.end);
   const actions: PolicyCodeAction[] = closestNames(name, analysis.policy.rules.keys()).map((suggestion) => ({
     title: `Change to 'rule:${suggestion}'`,
     kind: 'quickfix' as const,
     edits: [{ span: diagnostic.span, newText: suggestion }],
     diagnosticCodes: ['undefined-rule'],
   }));
-  const text = analysis.file.document.text;
   const json = analysis.file.document.format === 'json';
-  let insertion: TextEdit;
-  if (json) {
-    const close = text.lastIndexOf('}');
-    const beforeClose = text.slice(0, close).trimEnd();
-    insertion = {
-      span: { start: beforeClose.length, end: beforeClose.length },
-      newText: `,\n    ${JSON.stringify(name)}: "role:admin"`,
-    };
-  } else {
-    const end = text.length;
-    insertion = {
-      span: { start: end, end },
-      newText: `${text.endsWith('\n') || end === 0 ? '' : '\n'}${JSON.stringify(name)}: "role:admin"\n`,
-    };
-  }
-  actions.push({
-    title: `Create rule '${name}' (as role:admin)`,
-    kind: 'quickfix',
-    edits: [insertion],
-    diagnosticCodes: ['undefined-rule'],
-  });
+  const insertion = insertEntry(
+    analysis,
+    json ? JSON.stringify(name) : yamlDoubleQuoted(name),
+    '"role:admin"',
+  );
+  if (insertion)
+    actions.push({
+      title: `Create rule '${name}' (as role:admin)`,
+      kind: 'quickfix',
+      edits: [insertion],
+      diagnosticCodes: ['undefined-rule'],
+    });
   return actions;
 }
 

@@ -38,8 +38,57 @@ export function removeEntries(analysis: PolicyAnalysis, spans: readonly Span[]):
   return edits;
 }
 
+/**
+ * An edit adding `key: value` (both written as they must appear) as the last entry of the
+ * top-level mapping: after the last entry, at its indentation in block YAML, with a comma in
+ * JSON and YAML flow mappings. Appending at the end of the text would land after a `...`
+ * document end or outside a `{...}`, and at column 0 below an indented mapping, all of which
+ * PyYAML refuses. Null where the structure is too unusual to place it safely.
+ */
+export function insertEntry(analysis: PolicyAnalysis, key: string, value: string): TextEdit | null {
+  const { text, entries } = analysis.file.document;
+  const last = entries[entries.length - 1];
+  const flow = isFlowMapping(analysis);
+  if (!last) {
+    if (analysis.file.document.format === 'json') {
+      const open = text.indexOf('{');
+      return open < 0 ? null : { span: { start: open + 1, end: open + 1 }, newText: `${key}: ${value}` };
+    }
+    // An empty YAML document (comments, a `---` at most): the entry is the whole mapping.
+    if (!/^\s*(---\s*)?$/.test(text.replace(/#[^\n]*/g, ''))) return null;
+    const end = text.length;
+    const gap = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+    return { span: { start: end, end }, newText: `${gap}${key}: ${value}\n` };
+  }
+  const ownLine = startsLine(text, last.span.start);
+  const indent = text.slice(lineStart(text, last.span.start), last.span.start);
+  if (flow) {
+    const at = last.span.end;
+    return {
+      span: { start: at, end: at },
+      newText: ownLine ? `,\n${indent}${key}: ${value}` : `, ${key}: ${value}`,
+    };
+  }
+  // Block YAML: a line of its own after the last entry's value, which goes on over blank lines
+  // and lines indented deeper than its key (block scalars); a comment after it stays after it.
+  if (!ownLine) return null;
+  const end =
+    last.span.end > last.span.start && text[last.span.end - 1] === '\n' ? last.span.end - 1 : last.span.end;
+  let at = text.indexOf('\n', end);
+  while (at >= 0) {
+    const line = /^[^\n]*/.exec(text.slice(at + 1))![0];
+    if (line.trim() !== '' && /^[ \t]*/.exec(line)![0].length <= indent.length) break;
+    at = text.indexOf('\n', at + 1);
+  }
+  if (at < 0) {
+    const gap = text.endsWith('\n') ? '' : '\n';
+    return { span: { start: text.length, end: text.length }, newText: `${gap}${indent}${key}: ${value}\n` };
+  }
+  return { span: { start: at + 1, end: at + 1 }, newText: `${indent}${key}: ${value}\n` };
+}
+
 /** The top-level mapping is written `{...}`: JSON always, YAML when the first entry follows a `{`. */
-function isFlowMapping(analysis: PolicyAnalysis): boolean {
+export function isFlowMapping(analysis: PolicyAnalysis): boolean {
   const document = analysis.file.document;
   if (document.format === 'json') return true;
   const first = document.entries[0];
