@@ -303,4 +303,13 @@ describe('removing redundant overrides', () => {
     const all = '{context_is_admin: role:admin, default: "",}\n';
     assert.equal(removeAll(all, GLANCE_YAML).after, '{}\n');
   });
+
+  it('offers no removal it cannot make safely: a comment between a value and its comma', () => {
+    const source = '{add_image: "role:x",\n context_is_admin: "role:admin"  # why\n , default: ""}\n';
+    const { analysis } = documentAt(source, { uri: GLANCE_YAML, settings: { release: 'zed' } });
+    const diagnostics = policyDiagnostics(analysis);
+    assert.ok(diagnostics.some((d) => d.code === 'redundant-override'));
+    const actions = codeActions(analysis, { start: 0, end: source.length }, diagnostics);
+    assert.ok(!actions.some((a) => a.diagnosticCodes.includes('redundant-override') && a.edits.length === 0));
+  });
 });

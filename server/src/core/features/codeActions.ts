@@ -54,11 +54,13 @@ export function codeActions(
       }
       case 'redundant-override': {
         const entry = analysis.entryAt(diagnostic.span.start);
-        if (entry?.entry.name) {
+        // No edits where the mapping is too unusual to cut safely (a comment before a comma).
+        const edits = entry ? removeEntries(analysis, [entry.entry.span]) : [];
+        if (entry?.entry.name && edits.length > 0) {
           actions.push({
             title: `Remove the redundant override of '${entry.entry.name}'`,
             kind: 'quickfix',
-            edits: removeEntries(analysis, [entry.entry.span]),
+            edits,
             diagnosticCodes: ['redundant-override'],
             preferred: true,
           });
@@ -99,14 +101,18 @@ export function codeActions(
     });
   }
   const redundant = diagnostics.filter((d) => d.code === 'redundant-override');
-  if (redundant.length > 1) {
+  const removals =
+    redundant.length > 1
+      ? removeEntries(
+          analysis,
+          redundant.map((d) => d.span),
+        )
+      : [];
+  if (removals.length > 0) {
     actions.push({
       title: 'Remove all redundant overrides',
       kind: 'source.fixAll',
-      edits: removeEntries(
-        analysis,
-        redundant.map((d) => d.span),
-      ),
+      edits: removals,
       diagnosticCodes: ['redundant-override'],
     });
   }
