@@ -25,6 +25,12 @@ function diagnose(
 }
 
 describe('diagnostics in the pure core', () => {
+  it('reports the problems of a value shared through an alias once, where it is written', () => {
+    const { text, found } = diagnose('a: &x "nocolon"\nb: *x\nc: &y [nocolon2]\nd: *y\n');
+    const placed = found.filter((d) => d.code === 'no-colon').map((d) => slice(text, d.span));
+    assert.deepEqual(placed, ['nocolon', 'nocolon2']);
+  });
+
   it('reports a parse error where it is and says the whole rule is denied', () => {
     const { text, one } = diagnose('"get_image": "role:admin and (role:member"');
     const d = one('parse-failure');

@@ -29,9 +29,13 @@ export function fileDiagnostics(
   const withProblems = passes.problems.run(file, [], (parsedEntry) =>
     parsedEntry.structure.problems.length > 0 ? parsedEntry.structure : null,
   );
+  // Values start at distinct places, except entries sharing a node through an alias: once each.
+  const reported = new Set<number>();
   withProblems.indices.forEach((index, at) => {
     const parsed = withProblems.answers[at];
     const base = file.entries[index].base;
+    if (reported.has(base)) return;
+    reported.add(base);
     for (const problem of parsed.problems) {
       const severity = problem.code === 'not-a-string' && !parsed.failed ? 'warning' : 'error';
       diagnostics.push({
@@ -42,7 +46,11 @@ export function fileDiagnostics(
       });
     }
   });
-  if (file.failure && file.failure.kind === 'raises' && !hasErrorAt(diagnostics, file.failure.at)) {
+  if (
+    file.failure &&
+    file.failure.kind === 'raises' &&
+    !hasDiagnosticAt(diagnostics, file.failure.at, 'error')
+  ) {
     diagnostics.push({
       span: file.failure.at ?? { start: 0, end: 0 },
       severity: 'error',
@@ -86,7 +94,7 @@ function policyLoadFailure(
     !file.entries.some(({ entry }) => entry.value.span.start === at.start && entry.value.span.end === at.end)
   )
     return [];
-  if (hasErrorAt(earlier, at)) return [];
+  if (hasDiagnosticAt(earlier, at, 'error')) return [];
   const span = at ?? { start: 0, end: 0 };
   if (failure.kind === 'raises') {
     return [
@@ -108,16 +116,15 @@ function policyLoadFailure(
   ];
 }
 
-/** Any diagnostic at the span: an unusual reading is reported once, by whoever found it. */
-function hasDiagnosticAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
-  if (!span) return false;
-  return diagnostics.some((d) => d.span.start <= span.start && span.start <= d.span.end);
-}
-
-function hasErrorAt(diagnostics: readonly PolicyDiagnostic[], span: Span | undefined): boolean {
+/** A diagnostic (of `severity`, when given) at the span: a failure is reported once, by whoever found it. */
+function hasDiagnosticAt(
+  diagnostics: readonly PolicyDiagnostic[],
+  span: Span | undefined,
+  severity?: PolicyDiagnostic['severity'],
+): boolean {
   if (!span) return false;
   return diagnostics.some(
-    (d) => d.severity === 'error' && d.span.start <= span.start && span.start <= d.span.end,
+    (d) => (!severity || d.severity === severity) && d.span.start <= span.start && span.start <= d.span.end,
   );
 }
 

@@ -21,14 +21,9 @@ export function policyDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] 
   ];
   if (analysis.file.document.format === 'json') all.push(jsonFormatDiagnostic(analysis));
   const severities = analysis.settings.severities;
-  // A node shared through an alias is read once per use: its problems would show twice.
-  const seen = new Set<string>();
   return all.flatMap((diagnostic) => {
     const severity = severities[diagnostic.code];
     if (severity === 'off') return [];
-    const key = `${diagnostic.span.start}:${diagnostic.span.end}:${diagnostic.code}:${diagnostic.message}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
     return severity ? [{ ...diagnostic, severity }] : [diagnostic];
   });
 }
