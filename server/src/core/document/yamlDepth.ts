@@ -43,11 +43,11 @@ export const YAML_PARSER_MAX_BLOCK_LEVELS = 4000;
  * bracket at most. Policy files have few brackets and shallow lines, so they are not parsed for
  * their depth.
  */
-export function nestingUpperBound(text: string): number {
+export function nestingUpperBound(text: string, block = blockNestingBound(text)): number {
   let brackets = 0;
   for (let index = text.indexOf('['); index >= 0; index = text.indexOf('[', index + 1)) brackets++;
   for (let index = text.indexOf('{'); index >= 0; index = text.indexOf('{', index + 1)) brackets++;
-  return blockNestingBound(text).levels + 2 * brackets;
+  return block.levels + 2 * brackets;
 }
 
 /** Levels below this bound are safe whatever the service's stack: not worth an exact count. */
@@ -72,8 +72,8 @@ export interface NestingVerdict {
  * problem to report.
  */
 export function nestingVerdict(text: string): NestingVerdict | null {
-  if (!mayNestDeeply(text)) return null;
   const block = blockNestingBound(text);
+  if (nestingUpperBound(text, block) <= SAFE_LEVELS) return null;
   if (block.levels > YAML_PARSER_MAX_BLOCK_LEVELS) {
     // The `yaml` package's parser recurses per block level: past this it may not be asked.
     const span: Span = { start: block.at, end: Math.min(block.at + 1, text.length) };

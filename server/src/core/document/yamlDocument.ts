@@ -35,7 +35,10 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   let pieces: PiecesReading | null = null;
   if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
   cache.endReading(text, pieces?.entries ?? null);
-  const reading: YamlReading = pieces ? withLongKeys(text, { ...pieces, problems: [] }) : readWhole(text);
+  const long = pieces && pieces.load.kind !== 'raises' ? longKeyFailure(text, pieces.entries) : null;
+  const reading: YamlReading = pieces
+    ? { ...pieces, problems: long ? [long.problem] : [], load: long?.load ?? pieces.load }
+    : readWhole(text);
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {
       ...reading,
@@ -98,10 +101,10 @@ function composeWhole(text: string): YamlReading {
   let entries: PolicyEntry[] = [];
   if (isMap(contents)) {
     entries = reader.entriesOf(contents);
-    if (!contents.flow && load.kind === 'loads') {
-      const long = withLongKeys(text, { entries, problems, load, comments: [] });
+    const long = !contents.flow && load.kind === 'loads' ? longKeyFailure(text, entries) : null;
+    if (long) {
       load = long.load;
-      problems.push(...long.problems.slice(problems.length));
+      problems.push(long.problem);
     }
   } else if (contents !== null && load.kind === 'loads') {
     const value = topLevelValue(reader, contents);
@@ -130,9 +133,12 @@ function composeWhole(text: string): YamlReading {
  */
 const SIMPLE_KEY_REACH = 1024;
 
-function withLongKeys(text: string, reading: YamlReading): YamlReading {
-  if (reading.load.kind === 'raises') return reading;
-  for (const entry of reading.entries) {
+/** The first block-mapping key whose colon PyYAML no longer reaches, as a load failure. */
+function longKeyFailure(
+  text: string,
+  entries: readonly PolicyEntry[],
+): { load: LoadBehaviour; problem: SyntaxProblem } | null {
+  for (const entry of entries) {
     const { start, end } = entry.keySpan;
     if (end - start < SIMPLE_KEY_REACH - 8) continue;
     let colon = end;
@@ -141,20 +147,16 @@ function withLongKeys(text: string, reading: YamlReading): YamlReading {
     const span = { start: colon, end: colon + 1 };
     const message = 'mapping values are not allowed here';
     return {
-      ...reading,
       load: { kind: 'raises', exception: 'ValueError', message, span },
-      problems: [
-        ...reading.problems,
-        {
-          span,
-          severity: 'error',
-          code: 'yaml-syntax',
-          message: `YAML syntax error for PyYAML: ${message} (the key is more than ${SIMPLE_KEY_REACH} characters long, too far for PyYAML to read it as a key): oslo.policy cannot load this file.`,
-        },
-      ],
+      problem: {
+        span,
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: `YAML syntax error for PyYAML: ${message} (the key is more than ${SIMPLE_KEY_REACH} characters long, too far for PyYAML to read it as a key): oslo.policy cannot load this file.`,
+      },
     };
   }
-  return reading;
+  return null;
 }
 
 /**

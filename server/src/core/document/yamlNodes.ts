@@ -50,14 +50,7 @@ export class YamlNodeReader {
       const valueNode = this.deref(pair.value as Node | null);
       const keySpan = this.span(pair.key as Node | null);
       const key = this.keyValue(keyNode, keySpan);
-      if (
-        key.t === 'str' &&
-        key.v === '<<' &&
-        isScalar(keyNode) &&
-        keyNode.type === 'PLAIN' &&
-        !isMap(valueNode) &&
-        !isSeq(valueNode)
-      )
+      if (isMergeKey(keyNode) && !isMap(valueNode) && !isSeq(valueNode))
         this.fail(
           'ConstructorError',
           'while constructing a mapping: expected a mapping or list of mappings for merging',
@@ -87,13 +80,13 @@ export class YamlNodeReader {
   private keyValue(node: Node | null, span: Span): PyValue {
     if (node === null) return PY_NONE;
     if (isScalar(node)) {
-      if (node.type === 'PLAIN' && !node.tag && (node.value === '<<' || node.value === '=')) {
-        // PyYAML's flatten_mapping runs before any key is constructed: it merges `<<` (not
-        // modelled here) and makes a `=` key the string '='; neither is a constructor error.
-        if (node.value === '<<')
-          this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
-        return pyStr(node.value);
+      // PyYAML's flatten_mapping runs before any key is constructed: it merges `<<` (not
+      // modelled here) and makes a `=` key the string '='; neither is a constructor error.
+      if (isMergeKey(node)) {
+        this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
+        return pyStr('<<');
       }
+      if (node.type === 'PLAIN' && !node.tag && node.value === '=') return pyStr('=');
       return this.scalarValue(node);
     }
     // A sequence or mapping as key: PyYAML's construct_mapping refuses unhashable keys.
@@ -246,4 +239,9 @@ export class YamlNodeReader {
   private markUnpredictable(reason: string, span: Span): void {
     this.unpredictable ??= { reason, span };
   }
+}
+
+/** An untagged plain `<<` key: PyYAML's merge key. */
+function isMergeKey(node: Node | null): boolean {
+  return node !== null && isScalar(node) && node.type === 'PLAIN' && !node.tag && node.value === '<<';
 }
