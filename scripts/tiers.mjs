@@ -16,7 +16,7 @@ export const tiers = [
   { name: 'unit', run: mocha('unit') },
   // TextMate grammar assertions and snapshots (vscode-tmgrammar-test).
   { name: 'grammar', run: async () => (await import('./grammar-test.mjs')).grammarTests() },
-  { name: 'lsp', run: mocha('lsp', ['--timeout', '120000']) },
+  { name: 'lsp', needsServices: true, run: mocha('lsp', ['--timeout', '120000']) },
   // The packaged .vsix in code-server + headless Chromium (installed once, ~/.cache/os-policy).
   { name: 'vscode', run: async () => (await import('../test/vscode/run.mjs')).vscodeTier() },
   { name: 'differential', needsServices: true, run: mocha('differential', ['--timeout', '600000']) },
