@@ -15,6 +15,7 @@ interface JsonDiagnostic {
   startColumn: number;
   endLine: number;
   endColumn: number;
+  related: { message: string; path?: string; startLine: number; startColumn: number }[];
 }
 interface JsonReport {
   files: { path: string; namespaces: string[]; release: string; diagnostics: JsonDiagnostic[] }[];
@@ -86,6 +87,13 @@ describe('os-policy check', function () {
     const typo = layer.diagnostics.find((d) => d.code === 'undefined-rule')!;
     assert.match(typo.message, /'site_operatr'.*Did you mean 'site_operator'/);
     assert.equal(typo.startLine, 4);
+    // The main file's servers:delete is replaced by policy.d's: said, with the place over there.
+    const replaced = main.diagnostics.filter((d) => d.code === 'overridden-by-layer');
+    assert.deepEqual(
+      replaced.map((d) => [d.startLine, d.related.map((r) => [r.path, r.startLine, r.startColumn])]),
+      [[3, [[join(repoRoot(), layer.path), 3, 1]]]],
+    );
+    assert.match(replaced[0].message, /policy\.d\/10-operators\.yaml \(line 3\)/);
   });
 
   it('without its policy.d the main file refers to an undefined rule', () => {

@@ -61,6 +61,41 @@ describe('the language server with a policy.d folder', function () {
     assert.equal((await edit('"base": "role:admin"\n"uses": "rule:extra" \n')).length, 1);
   });
 
+  it('says which file wins a name across policy.d: diagnostics, hover and definition point there', async () => {
+    const mainUri = pathToFileURL(main).toString();
+    const text = '"base": "role:admin"\n"team": "role:x"\n"get_image": "rule:more"\n';
+    const published = await client.change(mainUri, {
+      range: { start: { line: 0, character: 0 }, end: { line: 99, character: 0 } },
+      text,
+    });
+    const replaced = published.diagnostics.filter((d) => d.code === 'overridden-by-layer');
+    assert.equal(replaced.length, 1);
+    assert.equal(replaced[0].range.start.line, 1);
+    assert.match(replaced[0].message, /policy\.d\/10-team\.yaml \(line 1\)/);
+    const related = replaced[0].relatedInformation![0].location;
+    assert.equal(related.uri, pathToFileURL(first).toString());
+    assert.deepEqual(related.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } });
+
+    const onMore = { textDocument: { uri: mainUri }, position: { line: 2, character: 20 } };
+    const shown = await client.request<{ contents: { value: string } }>('textDocument/hover', onMore);
+    assert.match(shown.contents.value, /defined in policy\.d\/20-more\.yaml \(line 1\)/);
+    assert.match(shown.contents.value, /rule:team or rule:later/);
+    const target = await client.request<{ uri: string; range: { start: { line: number } } }>(
+      'textDocument/definition',
+      onMore,
+    );
+    assert.equal(target.uri, pathToFileURL(second).toString());
+    assert.equal(target.range.start.line, 0);
+
+    // In the policy.d file: `team`, which the main file's rules never use, is still no unknown
+    // policy while `more` (which refers to it) is used by the main file.
+    const inFirst = await client.open(pathToFileURL(first).toString(), '"team": "rule:base or role:team"\n');
+    assert.deepEqual(
+      inFirst.diagnostics.filter((d) => d.code === 'unknown-policy'),
+      [],
+    );
+  });
+
   it('converts a JSON file of policy.d to the same stem, replacing it, so oslo.policy keeps the same winner', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'os-policy-convert-'));
     const files: Record<string, string> = {

@@ -17,7 +17,13 @@ export interface PublishedDiagnostics {
     severity: number;
     code: string;
     message: string;
-    relatedInformation?: unknown[];
+    relatedInformation?: {
+      location: {
+        uri: string;
+        range: { start: { line: number; character: number }; end: { line: number; character: number } };
+      };
+      message: string;
+    }[];
     tags?: number[];
   }[];
 }

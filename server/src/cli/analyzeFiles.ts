@@ -95,7 +95,16 @@ export function createAnalyser(args: ParsedArgs): Analyser {
         text,
         settings,
         catalogs: { builtIn, custom },
-        layers: { before: layers.before.map(load), after: after.map(load) },
+        layers: {
+          before: layers.before.map((layerPath) => ({
+            uri: pathToFileURL(layerPath).toString(),
+            file: load(layerPath),
+          })),
+          after: after.map((layerPath) => ({
+            uri: pathToFileURL(layerPath).toString(),
+            file: load(layerPath),
+          })),
+        },
       });
       const diagnostics = [...policyDiagnostics(analysis)];
       if (!read.ok) diagnostics.unshift(readFailureDiagnostic(read));

@@ -95,6 +95,12 @@ const RULES: readonly DiagnosticRule[] = [
     'The rule is defined again later in the same file; only the last definition applies. Remove the earlier one.',
   ),
   rule(
+    'overridden-by-layer',
+    'Rule replaced by a later policy.d file',
+    'warning',
+    'A file oslo.policy loads after this one (a policy.d file, in sorted order) defines the same name: its rule replaces this one, which has no effect. Remove one of the two.',
+  ),
+  rule(
     'undefined-rule',
     'Undefined rule reference',
     'warning',

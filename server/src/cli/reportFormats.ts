@@ -1,8 +1,12 @@
 import { relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Span } from '../core/check/checkTypes';
-import type { DiagnosticSeverity, PolicyDiagnostic } from '../core/features/diagnosticTypes';
-import type { LineIndex } from '../core/text/lineIndex';
+import type {
+  DiagnosticSeverity,
+  PolicyDiagnostic,
+  RelatedInformation,
+} from '../core/features/diagnosticTypes';
+import { LineIndex } from '../core/text/lineIndex';
 import type { AnalysedFile } from './analyzeFiles';
 import { diagnosticRule, diagnosticRules } from './diagnosticRules';
 
@@ -23,6 +27,16 @@ function region(
     startColumn: start.character + 1,
     endLine: end.line + 1,
     endColumn: end.character + 1,
+  };
+}
+
+/** Where related information is: in the diagnosed file, or in another (a policy.d layer). */
+function relatedPlace(file: AnalysedFile, related: RelatedInformation): { path: string; lines: LineIndex } {
+  if (!related.inFile) return { path: file.path, lines: file.lines };
+  const uri = related.inFile.uri;
+  return {
+    path: uri.startsWith('file:') ? fileURLToPath(uri) : uri,
+    lines: new LineIndex(related.inFile.text),
   };
 }
 
@@ -53,7 +67,14 @@ export function jsonReport(
         severity: d.severity,
         message: d.message,
         ...region(file.lines, d.span),
-        related: (d.related ?? []).map((r) => ({ message: r.message, ...region(file.lines, r.span) })),
+        related: (d.related ?? []).map((r) => {
+          const place = relatedPlace(file, r);
+          return {
+            message: r.message,
+            ...(r.inFile ? { path: place.path } : {}),
+            ...region(place.lines, r.span),
+          };
+        }),
       })),
     })),
     counts,
@@ -88,7 +109,11 @@ export function sarifReport(reported: readonly Reported[], version: string): str
       ? pathToFileURL(resolve(path)).toString()
       : relativePath.split(sep).join('/');
   };
-  const location = (file: AnalysedFile, span: Span, message?: string): Record<string, unknown> => ({
+  const location = (
+    file: { path: string; lines: LineIndex },
+    span: Span,
+    message?: string,
+  ): Record<string, unknown> => ({
     physicalLocation: {
       artifactLocation: { uri: artifactUri(file.path), uriBaseId: '%SRCROOT%' },
       region: region(file.lines, span),
@@ -103,7 +128,12 @@ export function sarifReport(reported: readonly Reported[], version: string): str
       message: { text: d.message },
       locations: [location(file, d.span)],
       ...(d.related && d.related.length > 0
-        ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(file, r.span, r.message) })) }
+        ? {
+            relatedLocations: d.related.map((r, i) => ({
+              id: i + 1,
+              ...location(relatedPlace(file, r), r.span, r.message),
+            })),
+          }
         : {}),
     })),
   );

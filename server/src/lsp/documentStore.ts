@@ -16,6 +16,7 @@ import {
   type PolicySettings,
 } from '../core/features/analysis';
 import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
+import type { PolicyLayer, PolicyLayers } from '../core/features/layers';
 import { policyDiagnostics } from '../core/features/policyDiagnostics';
 import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
 import { LineIndex } from '../core/text/lineIndex';
@@ -186,18 +187,22 @@ export class DocumentStore {
   }
 
   /** policy.d: the main file before a policy.d file, its siblings in oslo.policy's order around it. */
-  private layers(uri: string): { before: LoadedFile[]; after: LoadedFile[] } | undefined {
+  private layers(uri: string): PolicyLayers | undefined {
     if (!uri.startsWith('file:')) return undefined;
     try {
       const paths = policyLayerPaths(fileURLToPath(uri));
       if (paths.before.length === 0 && paths.after.length === 0) return undefined;
       return {
-        before: paths.before.map((path) => this.loadFile(path)),
-        after: paths.after.map((path) => this.loadFile(path)),
+        before: paths.before.map((path) => this.layer(path)),
+        after: paths.after.map((path) => this.layer(path)),
       };
     } catch {
       return undefined;
     }
+  }
+
+  private layer(path: string): PolicyLayer {
+    return { uri: pathToFileURL(path).toString(), file: this.loadFile(path) };
   }
 
   /** Another file, from the editor when it is open there, else from disk. */

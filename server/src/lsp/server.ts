@@ -26,6 +26,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../core/check/checkTypes';
+import { LineIndex } from '../core/text/lineIndex';
 import { codeActions, type PolicyCodeAction } from '../core/features/codeActions';
 import { complete, type CompletionKind } from '../core/features/completion';
 import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
@@ -76,6 +77,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     start: state.lines.position(span.start),
     end: state.lines.position(span.end),
   });
+  // Spans in other files (policy.d layers): their line offsets, kept while their text stays.
+  const otherLines = new Map<string, { text: string; lines: LineIndex }>();
+  const rangeIn = (file: { uri: string; text: string }, span: Span): Range => {
+    let known = otherLines.get(file.uri);
+    if (known?.text !== file.text) {
+      known = { text: file.text, lines: new LineIndex(file.text) };
+      otherLines.set(file.uri, known);
+    }
+    return { start: known.lines.position(span.start), end: known.lines.position(span.end) };
+  };
 
   limitHeapGrowth();
   const youngCap = new YoungGenerationCap();
@@ -200,6 +211,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       );
       if (!found) return null;
       if (found.kind === 'file') return { uri: params.textDocument.uri, range: range(state, found.span) };
+      if (found.kind === 'layer') return { uri: found.uri, range: rangeIn(found, found.span) };
       return store.defaultsLocation(state, found.name);
     }),
   );
@@ -399,7 +411,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         tag === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated,
       ),
       relatedInformation: diagnostic.related?.map((related) => ({
-        location: { uri: state.uri, range: range(state, related.span) },
+        location: related.inFile
+          ? { uri: related.inFile.uri, range: rangeIn(related.inFile, related.span) }
+          : { uri: state.uri, range: range(state, related.span) },
         message: related.message,
       })),
     };

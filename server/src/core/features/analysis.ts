@@ -18,6 +18,7 @@ import {
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
 import { FeatureMemo } from './featureMemo';
+import { NO_LAYERS, type PolicyLayers } from './layers';
 
 /** The settings of the `osPolicy.*` namespace that the core uses (the client passes them through). */
 export interface PolicySettings {
@@ -86,6 +87,8 @@ export interface PolicyAnalysis {
   readonly memo: FeatureMemo;
   /** Winning entries by rule name. */
   readonly byName: ReadonlyMap<string, ParsedEntry>;
+  /** policy.d: the other files oslo.policy loads with this one (none for a lone file). */
+  readonly layers: PolicyLayers;
   /** The entry whose span (key start to value end) holds `offset`, if any. */
   entryAt(offset: number): ParsedEntry | null;
 }
@@ -266,7 +269,7 @@ export interface AnalyzeInput {
   readonly catalogs: CatalogSources;
   readonly caches?: DocumentCaches;
   /** Other files loaded with this one (policy.d), in load order, and this file's place among them. */
-  readonly layers?: { readonly before: readonly LoadedFile[]; readonly after: readonly LoadedFile[] };
+  readonly layers?: PolicyLayers;
 }
 
 export function analyze(input: AnalyzeInput): PolicyAnalysis {
@@ -282,7 +285,12 @@ export function analyze(input: AnalyzeInput): PolicyAnalysis {
     scopeMismatchRaises: releaseBehaviour(choice.release).scopeMismatchRaises,
     ignoresSystemScope: !releaseBehaviour(choice.release).copiesSystemScope,
   };
-  const files = [...(input.layers?.before ?? []), file, ...(input.layers?.after ?? [])];
+  const layers = input.layers ?? NO_LAYERS;
+  const files = [
+    ...layers.before.map((layer) => layer.file),
+    file,
+    ...layers.after.map((layer) => layer.file),
+  ];
   const policy = loadEffectivePolicy({ files, registered: registered.list, options }, caches.policy);
   caches.policy = policy;
   return new Analysis(input, file, policy, choice, registered, options, caches);
@@ -304,6 +312,7 @@ class Analysis implements PolicyAnalysis {
   readonly settings: PolicySettings;
   readonly suggester: Suggester;
   readonly memo: FeatureMemo;
+  readonly layers: PolicyLayers;
   // Both made when first asked for: a keystroke's diagnostics need neither.
   private winners: Map<string, ParsedEntry> | null = null;
   private starts: number[] | null = null;
@@ -326,6 +335,7 @@ class Analysis implements PolicyAnalysis {
     this.settings = input.settings;
     this.suggester = caches.suggester;
     this.memo = caches.memo;
+    this.layers = input.layers ?? NO_LAYERS;
   }
 
   get byName(): ReadonlyMap<string, ParsedEntry> {

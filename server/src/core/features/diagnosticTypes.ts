@@ -5,6 +5,8 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
 export interface RelatedInformation {
   readonly span: Span;
   readonly message: string;
+  /** Set when the span is in another file (a policy.d layer), not the diagnosed one. */
+  readonly inFile?: { readonly uri: string; readonly text: string };
 }
 
 /** A problem found in a policy file, with a stable code users can configure. */

@@ -4,6 +4,7 @@ import type { RegisteredRule } from '../catalog/catalogTypes';
 import { describeAttribute, KEYSTONE_ROLES, rolesImplying } from '../catalog/vocabulary';
 import type { PolicyAnalysis } from './analysis';
 import { cursorTarget } from './cursor';
+import { laterDefinition, layerLabel, winningLayerDefinition } from './layers';
 
 export interface HoverResult {
   readonly span: Span;
@@ -99,7 +100,12 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
     );
   }
   const entry = analysis.byName.get(name);
-  if (entry && registered) {
+  const later = entry ? laterDefinition(analysis.layers, name) : null;
+  if (later)
+    parts.push(
+      `${layerLabel(analysis.uri, later.layer.uri)} (line ${later.line + 1}), loaded after this file, defines it again: this file's rule has no effect.`,
+    );
+  else if (entry && registered) {
     const same =
       analysis.memo.canonical(entry.structure.enforced) === analysis.memo.defaultCanonical(registered);
     parts.push(
@@ -110,7 +116,7 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
     const mode = `${analysis.options.enforceNewDefaults ? 'enforce_new_defaults' : 'default mode'}${analysis.options.enforceScope ? ', enforce_scope' : ''}`;
     const origin =
       effective.origin.kind === 'file'
-        ? 'from this file'
+        ? fileOrigin(analysis, name)
         : effective.origin.kind === 'deprecated-override'
           ? `from the override of the deprecated name \`${effective.origin.registered.deprecated_rule?.name}\``
           : effective.origin.kind === 'default-or-deprecated'
@@ -123,8 +129,22 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
   return parts.join('\n\n');
 }
 
+/** Which file's rule oslo.policy keeps for `name`: this one, or a policy.d layer's. */
+function fileOrigin(analysis: PolicyAnalysis, name: string): string {
+  const elsewhere = winningLayerDefinition(analysis.layers, name, analysis.byName.has(name));
+  return elsewhere
+    ? `from ${layerLabel(analysis.uri, elsewhere.layer.uri)} (line ${elsewhere.line + 1})`
+    : 'from this file';
+}
+
 function ruleReferenceHover(analysis: PolicyAnalysis, name: string): string {
   const entry = analysis.byName.get(name);
+  const elsewhere = winningLayerDefinition(analysis.layers, name, entry !== undefined);
+  if (elsewhere) {
+    const where = `${layerLabel(analysis.uri, elsewhere.layer.uri)} (line ${elsewhere.line + 1})`;
+    const replaces = entry ? ", which replaces this file's" : '';
+    return `**rule:${name}** — defined in ${where}${replaces}:\n\`\`\`\n${canonicalRuleString(elsewhere.entry.parsed.enforced)}\n\`\`\``;
+  }
   if (entry) {
     const text = analysis.file.document.text;
     const line = text.slice(0, entry.entry.keySpan.start).split('\n').length;

@@ -1,9 +1,10 @@
-import type { CheckNode, LeafCheckNode } from '../check/checkTypes';
+import type { CheckNode, LeafCheckNode, Span } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
 import { placedDiagnostics } from './entryPassMemo';
+import { laterDefinition, layerLabel, namesReferencedByLayers, type LayerDefinition } from './layers';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -17,6 +18,7 @@ export function policyDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] 
   const all = [
     ...fileDiagnostics(analysis.file, analysis.policy, analysis.memo.passes),
     ...catalogDiagnostics(analysis),
+    ...layerDiagnostics(analysis),
     ...checkDiagnostics(analysis),
   ];
   if (analysis.file.document.format === 'json') all.push(jsonFormatDiagnostic(analysis));
@@ -51,7 +53,43 @@ export function overridesDeprecatedName(
   registered: RegisteredRule,
 ): boolean {
   const oldName = registered.deprecated_rule?.name;
-  return oldName !== undefined && oldName !== name && analysis.byName.has(oldName);
+  // policy.d: oslo.policy handles deprecated names on the merged rules of every file.
+  return oldName !== undefined && oldName !== name && analysis.policy.fileRules.has(oldName);
+}
+
+/** Names this file defines that a file loaded after it defines again: oslo.policy keeps that one. */
+function layerDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
+  if (analysis.layers.after.length === 0) return [];
+  const diagnostics: PolicyDiagnostic[] = [];
+  for (const { entry, wins } of analysis.file.entries) {
+    if (!wins || entry.name === null) continue;
+    const later = laterDefinition(analysis.layers, entry.name);
+    if (later) diagnostics.push(overriddenByLayer(analysis, entry.name, entry.keySpan, later));
+  }
+  return diagnostics;
+}
+
+function overriddenByLayer(
+  analysis: PolicyAnalysis,
+  name: string,
+  keySpan: Span,
+  later: LayerDefinition,
+): PolicyDiagnostic {
+  const where = `${layerLabel(analysis.uri, later.layer.uri)} (line ${later.line + 1})`;
+  return {
+    span: keySpan,
+    severity: 'warning',
+    code: 'overridden-by-layer',
+    message: `'${name}' is defined again in ${where}, loaded after this file: oslo.policy enforces that rule, and this one has no effect.`,
+    tags: ['unnecessary'],
+    related: [
+      {
+        span: later.keySpan,
+        message: `'${name}' defined again here`,
+        inFile: { uri: later.layer.uri, text: later.layer.file.document.text },
+      },
+    ],
+  };
 }
 
 function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
@@ -64,19 +102,31 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const referenced = new Set<string>();
   // Names written more than once: removing the winning override would let an earlier one win.
   const shadowing = new Set<string>();
+  const layers = analysis.layers;
+  const layered = layers.before.length + layers.after.length > 0;
   for (const { entry, references, wins } of analysis.file.entries) {
-    if (wins) for (const reference of references) referenced.add(reference.match);
-    else if (entry.name !== null) shadowing.add(entry.name);
+    if (wins) {
+      // A rule a later policy.d file replaces refers to nothing in the merged policy.
+      if (layered && entry.name !== null && laterDefinition(layers, entry.name)) continue;
+      for (const reference of references) referenced.add(reference.match);
+    } else if (entry.name !== null) shadowing.add(entry.name);
+  }
+  if (layered) {
+    for (const name of namesReferencedByLayers(layers, analysis.byName)) referenced.add(name);
+    for (const layer of layers.before)
+      for (const { entry } of layer.file.entries) if (entry.name !== null) shadowing.add(entry.name);
   }
   for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const name = entry.name;
+    // Replaced by a later policy.d file (see `layerDiagnostics`): nothing else about it matters.
+    if (layered && laterDefinition(layers, name)) continue;
     const registered = analysis.registered.get(name);
     const replacement = analysis.renamed.get(name);
     if (replacement && !registered) {
       const since = replacement.deprecated_rule?.deprecated_since ?? replacement.deprecated_since;
       const all = analysis.replacements.get(name) ?? [replacement];
-      const overridden = all.every((rule) => analysis.byName.has(rule.name));
+      const overridden = all.every((rule) => analysis.policy.fileRules.has(rule.name));
       const message = memo.message(context, `deprecated-name ${overridden}`, name, () => {
         const names = all.map((rule) => `'${rule.name}'`).join(', ');
         return (

@@ -1,6 +1,7 @@
 import type { Span } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
 import { cursorTarget } from './cursor';
+import { winningLayerDefinition } from './layers';
 import { ruleReferences } from './ruleGraph';
 
 /** A rule name at the cursor: on a key, or in a `rule:` reference. */
@@ -32,13 +33,27 @@ export function occurrences(analysis: PolicyAnalysis, name: string): Occurrence[
 }
 
 export type Definition =
-  { readonly kind: 'file'; readonly span: Span } | { readonly kind: 'default'; readonly name: string } | null;
+  | { readonly kind: 'file'; readonly span: Span }
+  | { readonly kind: 'layer'; readonly uri: string; readonly text: string; readonly span: Span }
+  | { readonly kind: 'default'; readonly name: string }
+  | null;
 
-/** Where `rule:x` is defined: in this file, or among the registered defaults (shown in the sample document). */
+/**
+ * Where `rule:x` is defined as oslo.policy merges the files: in this file, in a policy.d file
+ * (a later one replaces this file's), or among the registered defaults (the sample document).
+ */
 export function definition(analysis: PolicyAnalysis, offset: number): Definition {
   const at = ruleNameAt(analysis, offset);
   if (!at) return null;
   const entry = analysis.byName.get(at.name);
+  const elsewhere = winningLayerDefinition(analysis.layers, at.name, entry !== undefined);
+  if (elsewhere)
+    return {
+      kind: 'layer',
+      uri: elsewhere.layer.uri,
+      text: elsewhere.layer.file.document.text,
+      span: elsewhere.keySpan,
+    };
   if (entry) return { kind: 'file', span: entry.entry.keySpan };
   if (analysis.registered.has(at.name)) return { kind: 'default', name: at.name };
   return null;
