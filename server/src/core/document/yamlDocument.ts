@@ -4,6 +4,7 @@ import { pyTruthy } from '../python/pyTruth';
 import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
 import { chunkYaml } from './yamlChunks';
+import { mayHaveStreamQuirk, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { YamlNodeReader } from './yamlNodes';
 import { PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
@@ -39,6 +40,43 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   const reading: YamlReading = pieces
     ? { ...pieces, problems: long ? [long.problem] : [], load: long?.load ?? pieces.load }
     : readWhole(text);
+  if (reading.load.kind === 'raises' && reading.load.message.startsWith('Missing closing')) {
+    const quoted = unindentedQuotedScalar(text);
+    if (quoted) return withFailure(unmodelledQuotedScalar(reading, quoted), scannerFailure);
+  }
+  const suspect =
+    changed && cache.quirkFree ? mayHaveStreamQuirk(text, changed[0], changed[1]) : mayHaveStreamQuirk(text);
+  cache.quirkFree = !suspect;
+  const quirk = suspect ? streamQuirk(text) : null;
+  // PyYAML stops at the first error in the stream: the quirk's, unless the reading's comes first.
+  if (quirk && (reading.load.kind !== 'raises' || reading.load.span.start > quirk.load.span.start)) {
+    const load =
+      quirk.load.kind === 'unpredictable' && reading.load.kind === 'raises' ? reading.load : quirk.load;
+    return withFailure({ ...reading, load, problems: [...reading.problems, quirk.problem] }, scannerFailure);
+  }
+  return withFailure(reading, scannerFailure);
+}
+
+/** The reading up to a quoted scalar PyYAML reads further than the `yaml` package: not modelled past it. */
+function unmodelledQuotedScalar(reading: YamlReading, quoted: { start: number; end: number }): YamlReading {
+  const span = { start: quoted.start, end: quoted.end };
+  const reason =
+    'PyYAML (which oslo.policy uses) reads this quoted string on across its unindented lines to the closing quote, other YAML readers end it at the line break; this tool does not model it. Indent the continuation lines';
+  return {
+    entries: reading.entries.filter((entry) => entry.span.end <= quoted.start),
+    problems: [
+      ...reading.problems.filter((problem) => problem.span.end <= quoted.start),
+      { span, severity: 'warning', code: 'yaml-syntax', message: `${reason}.` },
+    ],
+    load: { kind: 'unpredictable', reason, span },
+    comments: reading.comments,
+  };
+}
+
+function withFailure(
+  reading: YamlReading,
+  scannerFailure: { load: LoadBehaviour; problem: SyntaxProblem } | null,
+): YamlReading {
   if (scannerFailure && reading.load.kind !== 'raises') {
     return {
       ...reading,
@@ -214,8 +252,9 @@ function collectComments(text: string): [number, number][] {
 const CONTROL_TOKENS = new Set(['\x02', '\x18', '\x1f']);
 // PyYAML's Reader refuses these characters anywhere in the stream.
 const NON_PRINTABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-/** Any character `pyyamlOnlyFailure` reacts to: refused ones, tabs, NEL, LS and PS. */
-const SCANNER_SUSPECT = /[^\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** Any character `pyyamlOnlyFailure` reacts to: refused ones, tabs, NEL, LS, PS and BOM. */
+const SCANNER_SUSPECT =
+  /[^\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /**
  * Where PyYAML fails but the `yaml` package does not: characters PyYAML's reader refuses, tabs
@@ -251,6 +290,18 @@ function pyyamlOnlyFailure(text: string): { load: LoadBehaviour; problem: Syntax
         severity: 'error',
         code: 'yaml-tab',
       },
+    };
+  }
+  // The `yaml` package drops a BOM at the start of any line; PyYAML only at the start of the text.
+  const bom = /[\n\r]\uFEFF|^\uFEFF\uFEFF/.exec(text);
+  if (bom) {
+    const at = bom.index + 1;
+    const span = { start: at, end: at + 1 };
+    const reason =
+      'PyYAML reads a byte order mark (U+FEFF) anywhere but at the very start of the file as part of the text, this tool does not model it there';
+    return {
+      load: { kind: 'unpredictable', reason, span },
+      problem: { span, message: `${reason}. Remove it.`, severity: 'warning', code: 'yaml-character' },
     };
   }
   const lineBreak = /[\x85\u2028\u2029]/.exec(text);

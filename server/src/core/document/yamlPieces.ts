@@ -46,6 +46,8 @@ export class YamlPieceCache {
   private delta = 0;
   /** Whether the previous text had no character PyYAML's scanner refuses (see `readYaml`). */
   scannerClean = false;
+  /** The previous text had nothing `streamQuirk` looks at (no directive, no line starting `:`/`?`). */
+  quirkFree = false;
 
   /** Compares the text with the previous reading's once, then reading starts. */
   beginReading(text: string): void {

@@ -1,0 +1,240 @@
+import { Parser } from 'yaml';
+import type { LoadBehaviour, SyntaxProblem } from './documentTypes';
+
+/**
+ * Two places where PyYAML refuses what the `yaml` package reads quietly (measured against
+ * PyYAML 6.0 through oslo.policy's `parse_file_contents`):
+ * - directives: `%YAML` other than 1.x, a second `%YAML`, no `---` after the directives;
+ * - a `:` with no key before it (`: x`, `{: x}`): PyYAML's parser expects a key or the end of
+ *   the mapping there. An explicit `? ` key is left unmodelled (the two libraries pair it with
+ *   its value differently).
+ */
+export interface StreamQuirk {
+  readonly load: Exclude<LoadBehaviour, { kind: 'loads' }>;
+  readonly problem: SyntaxProblem;
+}
+
+export function streamQuirk(text: string): StreamQuirk | null {
+  return directiveQuirk(text) ?? keylessValueQuirk(text);
+}
+
+/**
+ * Whether `streamQuirk` can find anything in the text (or, given the lines an edit changed,
+ * in those): false for nearly every policy file, which is then not parsed again for it.
+ */
+export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): boolean {
+  if (from === 0 && /^\ufeff?%/.test(text)) return true;
+  // Whole lines around the change: a match starts at a line break, a `{` or a `,`.
+  const start = Math.max(0, text.lastIndexOf('\n', Math.max(0, from - 1)));
+  let end = text.indexOf('\n', to);
+  end = end < 0 ? text.length : end + 1;
+  return MAYBE_KEYLESS.test(text.slice(start, end));
+}
+
+function raises(start: number, end: number, message: string, advice: string): StreamQuirk {
+  const span = { start, end };
+  return {
+    load: { kind: 'raises', exception: 'ValueError', message, span },
+    problem: {
+      span,
+      severity: 'error',
+      code: 'yaml-syntax',
+      message: `YAML syntax error for PyYAML: ${message}${advice}: oslo.policy cannot load this file.`,
+    },
+  };
+}
+
+function unpredictable(start: number, end: number, reason: string): StreamQuirk {
+  const span = { start, end };
+  return {
+    load: { kind: 'unpredictable', reason, span },
+    problem: { span, severity: 'warning', code: 'yaml-syntax', message: `${reason}.` },
+  };
+}
+
+/** A line that only holds spaces and perhaps a comment. */
+const BLANK_OR_COMMENT = /^ *(#.*)?\r?$/;
+const YAML_DIRECTIVE = /^%YAML +(\d+)\.(\d+) *(#.*)?\r?$/;
+/** A directive PyYAML reads and ignores (with a warning): a name, then anything. */
+const OTHER_DIRECTIVE = /^%[0-9A-Za-z_-]+( .*)?\r?$/;
+
+/** The directives before the document, checked as PyYAML's scanner and parser check them. */
+function directiveQuirk(text: string): StreamQuirk | null {
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (text.charCodeAt(bom) !== 0x25 /* % */) return null;
+  let seenYaml = false;
+  let offset = bom;
+  while (offset < text.length) {
+    const lineEnd = text.indexOf('\n', offset);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    const line = text.slice(offset, end);
+    const next = lineEnd < 0 ? text.length : lineEnd + 1;
+    if (line.startsWith('%')) {
+      const yamlVersion = YAML_DIRECTIVE.exec(line);
+      if (yamlVersion) {
+        if (seenYaml) return raises(offset, end, 'found duplicate YAML directive', '');
+        seenYaml = true;
+        if (yamlVersion[1] !== '1')
+          return raises(offset, end, 'found incompatible YAML document (version 1.* is required)', '');
+      } else if (line.startsWith('%TAG') || line.startsWith('%YAML') || !OTHER_DIRECTIVE.test(line)) {
+        return unpredictable(
+          offset,
+          end,
+          'This directive is read differently by PyYAML (which oslo.policy uses) and by this tool; not modelled. Policy files need no directive: remove it',
+        );
+      }
+    } else if (!BLANK_OR_COMMENT.test(line)) {
+      if (/^---( |\r?$)/.test(line)) return null;
+      return raises(
+        offset,
+        end,
+        "expected '<document start>', but found another token",
+        " (after a directive, PyYAML wants a '---' line)",
+      );
+    }
+    offset = next;
+  }
+  return null;
+}
+
+/** Only texts where a `:` or `?` can begin an entry are parsed again for this. */
+const MAYBE_KEYLESS = /(^|[\n{,])[ ]*[?:]([ \r\n]|$)/;
+
+/** The first `:` with no key before it, or the first explicit `?` key, in stream order. */
+function keylessValueQuirk(text: string): StreamQuirk | null {
+  if (!MAYBE_KEYLESS.test(text)) return null;
+  let found: StreamQuirk | null = null;
+  const visit = (node: unknown, depth: number): void => {
+    if (found || depth > 200 || typeof node !== 'object' || node === null) return;
+    const token = node as { type?: string; items?: unknown[]; value?: unknown };
+    if (token.type === 'document') return visit(token.value, depth + 1);
+    if (token.type !== 'block-map' && token.type !== 'flow-collection') return;
+    for (const item of (token.items ?? []) as CstItem[]) {
+      if (found) return;
+      const explicit = item.start?.find((t) => t.type === 'explicit-key-ind');
+      const colon = item.sep?.find((t) => t.type === 'map-value-ind');
+      if (explicit) {
+        found = unpredictable(
+          explicit.offset,
+          explicit.offset + 1,
+          'An explicit `? ` key is read differently by PyYAML (which oslo.policy uses) and by this tool; not modelled. Write the key before its colon',
+        );
+        return;
+      }
+      if (item.key === null && colon) {
+        found =
+          token.type === 'block-map'
+            ? raises(
+                colon.offset,
+                colon.offset + 1,
+                "expected <block end>, but found ':'",
+                ' (a colon with no key)',
+              )
+            : raises(
+                colon.offset,
+                colon.offset + 1,
+                "expected the node content, but found ':'",
+                ' (a colon with no key)',
+              );
+        return;
+      }
+      visit(item.key, depth + 1);
+      visit(item.value, depth + 1);
+    }
+  };
+  for (const token of new Parser().parse(text)) {
+    visit(token, 0);
+    if (found) break;
+  }
+  return found;
+}
+
+interface CstItem {
+  readonly start?: readonly { type: string; offset: number }[];
+  readonly key: unknown;
+  readonly sep?: readonly { type: string; offset: number }[];
+  readonly value?: unknown;
+}
+
+/**
+ * A quoted scalar whose continuation lines are not indented: PyYAML reads on to the closing
+ * quote (its flow scalars ignore indentation, only a `---`/`...` line or the end of the text
+ * stops them), the `yaml` package ends the scalar at the line break and reads the rest as
+ * more entries. Returns the quote's offset and where PyYAML finds its end, or null when
+ * PyYAML fails there too.
+ */
+export function unindentedQuotedScalar(text: string): { start: number; end: number } | null {
+  let found: { start: number; end: number } | null = null;
+  const visit = (node: unknown, depth: number): void => {
+    if (found || depth > 200 || typeof node !== 'object' || node === null) return;
+    const token = node as {
+      type?: string;
+      offset?: number;
+      source?: string;
+      items?: CstItem[];
+      value?: unknown;
+    };
+    if (token.type === 'document') return visit(token.value, depth + 1);
+    if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      const source = token.source ?? '';
+      const quote = source[0];
+      const closed = source.length > 1 && source.endsWith(quote) && !(quote === '"' && escapedEnd(source));
+      if (!closed) {
+        const end = pyyamlQuotedEnd(text, token.offset ?? 0);
+        if (end >= 0) found = { start: token.offset ?? 0, end };
+        else found = { start: -1, end: -1 };
+      }
+      return;
+    }
+    for (const item of token.items ?? []) {
+      visit(item.key, depth + 1);
+      visit(item.value, depth + 1);
+    }
+  };
+  for (const token of new Parser().parse(text)) {
+    visit(token, 0);
+    if (found) break;
+  }
+  const result = found as { start: number; end: number } | null;
+  return result && result.start >= 0 ? result : null;
+}
+
+/** An odd run of backslashes before the final quote: the quote is escaped. */
+function escapedEnd(source: string): boolean {
+  let slashes = 0;
+  for (let index = source.length - 2; index > 0 && source[index] === '\\'; index--) slashes++;
+  return slashes % 2 === 1;
+}
+
+/** Where PyYAML's `scan_flow_scalar` ends a quoted scalar opened at `start` (after the quote), or -1. */
+function pyyamlQuotedEnd(text: string, start: number): number {
+  const quote = text[start];
+  let index = start + 1;
+  while (index < text.length) {
+    const char = text[index];
+    if (quote === "'" && char === "'") {
+      if (text[index + 1] === "'") {
+        index += 2;
+        continue;
+      }
+      return index + 1;
+    }
+    if (quote === '"' && char === '\\') {
+      index += 2;
+      continue;
+    }
+    if (quote === '"' && char === '"') return index + 1;
+    if (char === '\n' || char === '\r') {
+      const lineStart = char === '\r' && text[index + 1] === '\n' ? index + 2 : index + 1;
+      const marker = text.slice(lineStart, lineStart + 3);
+      const after = text[lineStart + 3];
+      // "found unexpected document separator"
+      if ((marker === '---' || marker === '...') && (after === undefined || ' \t\r\n'.includes(after)))
+        return -1;
+      index = lineStart;
+      continue;
+    }
+    index++;
+  }
+  return -1;
+}
