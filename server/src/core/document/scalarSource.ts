@@ -201,3 +201,44 @@ export function decodeBlock(raw: string, base: number, folded: boolean): Decoded
   });
   return builder.finish(base + raw.length);
 }
+
+/** What indentation, chomping and folding of a block scalar may add, drop or turn into another. */
+const isBlockSpace = (char: string): boolean =>
+  char === ' ' ||
+  char === '\t' ||
+  char === '\n' ||
+  char === '\r' ||
+  char === '\x85' ||
+  char === '\u2028' ||
+  char === '\u2029';
+
+/**
+ * A block scalar's offsets when `decodeBlock` does not reproduce its value (chomping, a piece
+ * of the document cut before the final line break, subtle folding): those steps only ever add,
+ * drop or change whitespace, so the value's other characters are the content's other
+ * characters, in order, and map exactly. Whitespace maps just past the character before it,
+ * so a check token ends right after its last character. Null when the two do not line up.
+ */
+export function alignBlock(raw: string, base: number, value: string): DecodedScalar | null {
+  const headerEnd = raw.indexOf('\n');
+  const contentStart = headerEnd < 0 ? raw.length : headerEnd + 1;
+  const offsets = new Array<number>(value.length + 1);
+  let cursor = contentStart;
+  let after = base + contentStart;
+  for (let index = 0; index < value.length; index++) {
+    const char = value[index];
+    if (isBlockSpace(char)) {
+      offsets[index] = after;
+      continue;
+    }
+    while (cursor < raw.length && isBlockSpace(raw[cursor])) cursor++;
+    if (raw[cursor] !== char) return null;
+    offsets[index] = base + cursor;
+    after = base + cursor + 1;
+    cursor++;
+  }
+  while (cursor < raw.length && isBlockSpace(raw[cursor])) cursor++;
+  if (cursor < raw.length) return null;
+  offsets[value.length] = after;
+  return { text: value, toDoc: (index) => offsets[Math.max(0, Math.min(index, value.length))], exact: true };
+}

@@ -5,6 +5,7 @@ import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './docume
 import { readPlainScalar, type ScalarReading } from './pyyamlScalars';
 import {
   approximate,
+  alignBlock,
   decodeBlock,
   decodeDoubleQuoted,
   decodePlain,
@@ -176,7 +177,10 @@ export class YamlNodeReader {
       default:
         decoded = decodeBlock(raw, start, node.type === 'BLOCK_FOLDED');
     }
-    return decoded && decoded.text === value ? decoded : approximate(value, start, this.base + range[1]);
+    if (decoded && decoded.text === value) return decoded;
+    const aligned =
+      node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED' ? alignBlock(raw, start, value) : null;
+    return aligned ?? approximate(value, start, this.base + range[1]);
   }
 
   /** PyYAML's construction of a scalar, honouring explicit tags as SafeConstructor does. */
