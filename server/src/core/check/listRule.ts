@@ -1,4 +1,5 @@
 import type { ListItem, ListRuleValue } from '../document/documentTypes';
+import { splitPyWhitespace } from '../python/pyText';
 import { pyTypeName } from '../python/pyValue';
 import { parseListElement } from './checkParser';
 import type { CheckNode, CheckProblem, CheckToken, ParsedRule } from './checkTypes';
@@ -101,7 +102,8 @@ function elementCheck(element: ListItem, tokens: CheckToken[], problems: CheckPr
         span: check.span,
         message: `'${element.value.text}' is not a check (no colon): oslo.policy logs an error and this check is false.`,
       });
-    } else if (/\s/.test(element.value.text.trim())) {
+    } else if (splitPyWhitespace(element.value.text).length > 1) {
+      // Python's whitespace, as in the tokenizer: JavaScript's `\s` also takes in U+FEFF.
       problems.push({
         code: 'not-a-string',
         span: check.span,
