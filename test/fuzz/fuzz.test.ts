@@ -7,7 +7,8 @@ import { codeActions, type PolicyCodeAction } from '../../server/src/core/featur
 import { complete } from '../../server/src/core/features/completion';
 import { hover } from '../../server/src/core/features/hover';
 import { policyDiagnostics } from '../../server/src/core/features/policyDiagnostics';
-import { definition, occurrences, renameRule, ruleNameAt } from '../../server/src/core/features/references';
+import { definition, occurrences, ruleNameAt } from '../../server/src/core/features/references';
+import { renameRule } from '../../server/src/core/features/rename';
 import { semanticTokens } from '../../server/src/core/features/semanticTokens';
 import { documentSymbols, foldingRanges } from '../../server/src/core/features/symbols';
 import { parsePythonJson } from '../../server/src/core/python/pyJson';
@@ -90,8 +91,8 @@ function exerciseEverything(text: string, offsets: readonly number[]): PolicyCod
     if (found?.kind === 'file') assertInside(found.span, length, 'definition');
     const at = ruleNameAt(analysis, offset);
     if (at) for (const o of occurrences(analysis, at.name)) assertInside(o.span, length, 'occurrence');
-    for (const e of renameRule(analysis, offset, 'renamed_rule') ?? [])
-      assertInside(e.span, length, 'rename edit');
+    const renamed = renameRule(analysis, offset, 'renamed_rule');
+    for (const e of renamed?.ok ? renamed.edits : []) assertInside(e.span, length, 'rename edit');
     for (const action of codeActions(analysis, { start: offset, end: offset }, diagnostics)) {
       for (const e of action.edits) assertInside(e.span, length, `edit of ${action.title}`);
       actions.push(action);

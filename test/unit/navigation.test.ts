@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { definition, occurrences, renameRule, ruleNameAt } from '../../server/src/core/features/references';
+import { definition, occurrences, ruleNameAt } from '../../server/src/core/features/references';
+import { renameRule } from '../../server/src/core/features/rename';
 import { semanticTokens } from '../../server/src/core/features/semanticTokens';
 import { documentSymbols, foldingRanges, workspaceSymbols } from '../../server/src/core/features/symbols';
 import { documentAt, slice } from './featureHelpers';
@@ -29,11 +30,13 @@ describe('navigation in the pure core', () => {
         ['team', false],
       ],
     );
+    const renamed = renameRule(analysis, offset, 'image_team');
+    assert.ok(renamed?.ok);
     assert.deepEqual(
-      renameRule(analysis, offset, 'image_team')!.map((e) => e.newText),
+      renamed.edits.map((e) => e.newText),
       ['"image_team"', 'image_team', 'image_team'],
     );
-    assert.equal(renameRule(analysis, offset, 'two words'), null);
+    assert.equal(renameRule(analysis, offset, 'two words')?.ok, false);
   });
 
   it('outlines the file and folds multi-line rules and comment runs', () => {

@@ -8,12 +8,14 @@ import {
   DiagnosticTag,
   FoldingRangeKind,
   InsertTextFormat,
+  LSPErrorCodes,
   MarkupKind,
   ProposedFeatures,
   SemanticTokensBuilder,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  ResponseError,
   createConnection,
   type CancellationToken,
   type CodeAction,
@@ -31,7 +33,8 @@ import { codeActions, type PolicyCodeAction } from '../core/features/codeActions
 import { complete, type CompletionKind } from '../core/features/completion';
 import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
 import { hover } from '../core/features/hover';
-import { definition, occurrences, renameRule, ruleNameAt } from '../core/features/references';
+import { definition, occurrences, ruleNameAt } from '../core/features/references';
+import { prepareRename, renameRule } from '../core/features/rename';
 import {
   SEMANTIC_TOKEN_MODIFIERS,
   SEMANTIC_TOKEN_TYPES,
@@ -247,38 +250,44 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }),
   );
 
+  // A refused rename is answered with its reason as an error, which editors show: an empty
+  // answer would look like "nothing here" and a partial one could corrupt the file.
+  const refuse = (message: string): ResponseError => new ResponseError(LSPErrorCodes.RequestFailed, message);
+
   connection.onPrepareRename(
     guarded('prepareRename', null, (params) => {
       const state = store.current(params.textDocument.uri);
       if (!state) return null;
-      const at = ruleNameAt(
+      const answer = prepareRename(
         state.analysis,
         state.lines.offset(params.position.line, params.position.character),
       );
-      if (!at) return null;
-      const text = state.analysis.file.document.text.slice(at.span.start, at.span.end);
-      // Keys may be quoted: offer the name without its quotes.
-      const quoted = /^["']/.test(text);
-      const span = quoted ? { start: at.span.start + 1, end: at.span.end - 1 } : at.span;
-      return { range: range(state, span), placeholder: at.name };
+      if (!answer) return null;
+      if (!answer.ok) return refuse(answer.message);
+      return { range: range(state, answer.span), placeholder: answer.placeholder };
     }),
   );
 
   connection.onRenameRequest(
-    guarded('rename', null, (params): WorkspaceEdit | null => {
+    guarded('rename', null, (params) => {
       const state = store.current(params.textDocument.uri);
       if (!state) return null;
-      const edits = renameRule(
+      const answer = renameRule(
         state.analysis,
         state.lines.offset(params.position.line, params.position.character),
         params.newName,
       );
-      if (!edits) return null;
-      return {
+      if (!answer) return null;
+      if (!answer.ok) return refuse(answer.message);
+      const edit: WorkspaceEdit = {
         changes: {
-          [params.textDocument.uri]: edits.map((e) => ({ range: range(state, e.span), newText: e.newText })),
+          [params.textDocument.uri]: answer.edits.map((e) => ({
+            range: range(state, e.span),
+            newText: e.newText,
+          })),
         },
       };
+      return edit;
     }),
   );
 

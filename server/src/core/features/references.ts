@@ -58,29 +58,3 @@ export function definition(analysis: PolicyAnalysis, offset: number): Definition
   if (analysis.registered.has(at.name)) return { kind: 'default', name: at.name };
   return null;
 }
-
-export interface RenameEdit {
-  readonly span: Span;
-  readonly newText: string;
-}
-
-/** Renames a rule and its references; null when the cursor is on no rule or the name is not valid. */
-export function renameRule(analysis: PolicyAnalysis, offset: number, newName: string): RenameEdit[] | null {
-  const at = ruleNameAt(analysis, offset);
-  if (!at || newName.length === 0 || /[\s()]/.test(newName)) return null;
-  const json = analysis.file.document.format === 'json';
-  const text = analysis.file.document.text;
-  return occurrences(analysis, at.name).map((occurrence) => {
-    if (!occurrence.isDefinition) return { span: occurrence.span, newText: newName };
-    // A key keeps its quoting: replace inside the quotes when quoted.
-    const raw = text.slice(occurrence.span.start, occurrence.span.end);
-    const quote = raw[0] === '"' || raw[0] === "'" ? raw[0] : '';
-    const needsQuotes = !json && !quote && /[:#{}[\],&*!|>'"%@`]/.test(newName);
-    const newText = quote
-      ? `${quote}${newName}${quote}`
-      : needsQuotes || json
-        ? JSON.stringify(newName)
-        : newName;
-    return { span: occurrence.span, newText };
-  });
-}
