@@ -75,3 +75,46 @@ export function parsedByOslo(texts: readonly string[]): Record<string, string>[]
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, string>);
 }
+
+/** A key of a policy file as Python has it: a `str`, or another type shown by its repr. */
+export type OsloKey = readonly ['str', string] | readonly ['other', string];
+
+/** A parsed check as oslo.policy builds it: `['and', [...]]`, `['RuleCheck', kind, match]`... */
+export type OsloTree = readonly unknown[];
+
+export type OsloRules =
+  { readonly rules: readonly (readonly [OsloKey, OsloTree])[] } | { readonly error: string };
+
+/** Each text as oslo.policy's `Rules.load` reads it: every key with its check tree, in order. */
+export function rulesByOslo(texts: readonly string[]): OsloRules[] {
+  const script = [
+    'import json, sys',
+    'from oslo_policy import policy, _checks, _parser',
+    'def tree(c):',
+    '    if isinstance(c, _checks.AndCheck): return ["and", [tree(r) for r in c.rules]]',
+    '    if isinstance(c, _checks.OrCheck): return ["or", [tree(r) for r in c.rules]]',
+    '    if isinstance(c, _checks.NotCheck): return ["not", tree(c.rule)]',
+    '    if isinstance(c, _checks.TrueCheck): return ["true"]',
+    '    if isinstance(c, _checks.FalseCheck): return ["false"]',
+    '    if isinstance(c, _checks.Check): return [type(c).__name__, c.kind, c.match]',
+    '    return ["other", repr(c)]',
+    'def key(k):',
+    '    return ["str", k] if isinstance(k, str) else ["other", repr(k)]',
+    'for text in json.load(sys.stdin):',
+    '    try:',
+    '        rules = policy.parse_file_contents(text)',
+    '        print(json.dumps({"rules": [[key(k), tree(_parser.parse_rule(v))] for k, v in rules.items()]}))',
+    '    except Exception as e:',
+    '        print(json.dumps({"error": type(e).__name__ + ": " + str(e)[:200]}))',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(texts),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (run.status !== 0) throw new Error(`Rules.load failed: ${run.stderr.slice(-2000)}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as OsloRules);
+}

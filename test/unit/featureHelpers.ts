@@ -28,5 +28,16 @@ export function documentAt(
   return { analysis, offset, text };
 }
 
+/** An in-memory policy document analysed by the pure core, taken as is (no cursor mark). */
+export function documentOf(text: string, uri = 'file:///etc/glance/policy.yaml'): PolicyAnalysis {
+  return analyze({
+    uri,
+    version: 1,
+    text,
+    settings: { ...DEFAULT_SETTINGS, release: 'epoxy' },
+    catalogs: { builtIn, custom: [] },
+  });
+}
+
 export const slice = (text: string, span: { start: number; end: number }): string =>
   text.slice(span.start, span.end);
