@@ -87,6 +87,26 @@ describe('the language server with a policy.d folder', function () {
     assert.equal(target.uri, pathToFileURL(second).toString());
     assert.equal(target.range.start.line, 0);
 
+    // References of `team` from the main file: its definition here, and the files of policy.d.
+    const onTeam = { textDocument: { uri: mainUri }, position: { line: 1, character: 3 } };
+    const found = await client.request<{ uri: string; range: { start: { line: number } } }[]>(
+      'textDocument/references',
+      { ...onTeam, context: { includeDeclaration: true } },
+    );
+    assert.deepEqual(
+      found.map((location) => [location.uri, location.range.start.line]),
+      [
+        [mainUri, 1],
+        [pathToFileURL(first).toString(), 0],
+        [pathToFileURL(second).toString(), 0],
+      ],
+    );
+    // ...and renaming it in the main file alone is refused, with the files that use it.
+    await assert.rejects(
+      client.request('textDocument/rename', { ...onTeam, newName: 'crew' }),
+      /also defined or used in policy\.d\/10-team\.yaml, policy\.d\/20-more\.yaml/,
+    );
+
     // In the policy.d file: `team`, which the main file's rules never use, is still no unknown
     // policy while `more` (which refers to it) is used by the main file.
     const inFirst = await client.open(pathToFileURL(first).toString(), '"team": "rule:base or role:team"\n');

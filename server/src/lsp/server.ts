@@ -33,7 +33,13 @@ import { codeActions, type PolicyCodeAction } from '../core/features/codeActions
 import { complete, type CompletionKind } from '../core/features/completion';
 import type { PolicyDiagnostic } from '../core/features/diagnosticTypes';
 import { hover } from '../core/features/hover';
-import { definition, occurrences, ruleNameAt } from '../core/features/references';
+import {
+  definition,
+  layerOccurrences,
+  occurrences,
+  ruleNameAt,
+  type Occurrence,
+} from '../core/features/references';
 import { prepareRename, renameRule } from '../core/features/rename';
 import {
   SEMANTIC_TOKEN_MODIFIERS,
@@ -228,9 +234,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         state.lines.offset(params.position.line, params.position.character),
       );
       if (!at) return [];
-      return occurrences(state.analysis, at.name)
-        .filter((o) => params.context.includeDeclaration || !o.isDefinition)
+      const wanted = (o: Occurrence): boolean => params.context.includeDeclaration || !o.isDefinition;
+      const here = occurrences(state.analysis, at.name)
+        .filter(wanted)
         .map((o) => ({ uri: params.textDocument.uri, range: range(state, o.span) }));
+      // policy.d: the same name in the files loaded with this one.
+      const elsewhere = layerOccurrences(state.analysis, at.name).flatMap((file) =>
+        file.occurrences.filter(wanted).map((o) => ({ uri: file.uri, range: rangeIn(file, o.span) })),
+      );
+      return [...here, ...elsewhere];
     }),
   );
 

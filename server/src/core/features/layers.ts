@@ -114,3 +114,12 @@ export function layerLabel(thisUri: string, layerUri: string): string {
     return `../${decodeURIComponent(layerUri.slice(parent.length))}`;
   return layerUri;
 }
+
+/** The other files that define `name` or refer to it (`rule:name`), in load order. */
+export function layersUsing(layers: PolicyLayers, name: string): PolicyLayer[] {
+  return [...layers.before, ...layers.after].filter((layer) =>
+    layer.file.entries.some(
+      (entry) => entry.entry.name === name || entry.references.some((reference) => reference.match === name),
+    ),
+  );
+}

@@ -1,4 +1,5 @@
 import type { Span } from '../check/checkTypes';
+import type { LoadedFile } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 import { cursorTarget } from './cursor';
 import { winningLayerDefinition } from './layers';
@@ -22,8 +23,23 @@ export interface Occurrence {
 
 /** Every key defining `name` and every `rule:name` in the file. */
 export function occurrences(analysis: PolicyAnalysis, name: string): Occurrence[] {
+  return occurrencesIn(analysis.file, name);
+}
+
+/** policy.d: the occurrences of `name` in the other files loaded with this one, in load order. */
+export function layerOccurrences(
+  analysis: PolicyAnalysis,
+  name: string,
+): { readonly uri: string; readonly text: string; readonly occurrences: Occurrence[] }[] {
+  return [...analysis.layers.before, ...analysis.layers.after].flatMap((layer) => {
+    const found = occurrencesIn(layer.file, name);
+    return found.length > 0 ? [{ uri: layer.uri, text: layer.file.document.text, occurrences: found }] : [];
+  });
+}
+
+function occurrencesIn(file: LoadedFile, name: string): Occurrence[] {
   const found: Occurrence[] = [];
-  for (const { entry, parsed } of analysis.file.entries) {
+  for (const { entry, parsed } of file.entries) {
     if (entry.name === name) found.push({ span: entry.keySpan, isDefinition: true });
     for (const reference of ruleReferences(parsed.display)) {
       if (reference.match === name) found.push({ span: reference.matchSpan, isDefinition: false });

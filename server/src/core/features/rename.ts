@@ -22,6 +22,7 @@ import {
 import { loadPolicyFile, type LoadedFile } from '../engine/loadPolicy';
 import { isPyWhitespace } from '../python/pyText';
 import type { PolicyAnalysis } from './analysis';
+import { layerLabel, layersUsing } from './layers';
 import { ruleNameAt } from './references';
 
 export interface RenameEdit {
@@ -102,6 +103,12 @@ function whyNotRename(analysis: PolicyAnalysis, name: string): string | null {
   }
   if (name === analysis.settings.defaultRule) {
     return `'${name}' is the default rule (osPolicy.defaultRule): oslo.policy uses it by this name for checks without a rule of their own.`;
+  }
+  // policy.d: the other files would keep the old name and silently stop meaning this rule.
+  const elsewhere = layersUsing(analysis.layers, name);
+  if (elsewhere.length > 0) {
+    const files = elsewhere.map((layer) => layerLabel(analysis.uri, layer.uri)).join(', ');
+    return `'${name}' is also defined or used in ${files}, loaded with this file: a rename here alone would change what those rules mean. Rename it in every file by hand.`;
   }
   return null;
 }
