@@ -4,6 +4,9 @@ import type { LspClient, PublishedDiagnostics } from '../support/lspClient';
 
 type Position = { line: number; character: number };
 
+/** LSP's `RequestFailed`: the server understood the request and refuses it, with a reason. */
+const REQUEST_FAILED = -32803;
+
 /** Every request an editor sends for a document, as [method, params]. */
 export function everyRequest(uri: string, positions: readonly Position[]): [string, unknown][] {
   const textDocument = { uri };
@@ -53,7 +56,13 @@ export async function probeServer(
   const requests = everyRequest(uri, positions);
   for (const [method, params] of requests) {
     const started = performance.now();
-    await client.request(method, params);
+    try {
+      await client.request(method, params);
+    } catch (error) {
+      // A refused rename is answered with its reason (RequestFailed): an answer, not a failure.
+      if (!(method === 'textDocument/prepareRename' && (error as { code?: number }).code === REQUEST_FAILED))
+        throw error;
+    }
     const took = performance.now() - started;
     if (took > slowestRequestMs) {
       slowestRequestMs = took;
