@@ -21,7 +21,7 @@ describe('the language server with a policy.d folder', function () {
     writeFileSync(first, '"team": "rule:base or role:team"\n');
     writeFileSync(second, '"more": "rule:team or rule:later"\n');
     client = new LspClient({ service: 'glance', release: 'epoxy' });
-    await client.initialize(root);
+    await client.initialize(root, { codeAction: { disabledSupport: true } });
   });
   after(() => client.close());
 
@@ -170,6 +170,26 @@ describe('the language server with a policy.d folder', function () {
     const disabled = refused.find((action) => action.title.startsWith('Convert this JSON'))!;
     assert.equal(disabled.edit, undefined);
     assert.match(disabled.disabled!.reason, /10-a\.yaml already exists/);
+
+    // A client that cannot show a disabled action is not offered it at all (LSP 3.16).
+    const plain = new LspClient({ service: 'glance', release: 'epoxy' });
+    try {
+      await plain.initialize(folder);
+      const opened = await plain.open(uri, files['policy.d/10-a.json'], 'openstack-policy-json');
+      const diagnostic = opened.diagnostics.find((d) => d.code === 'deprecated-json')!;
+      const offered = await plain.request<ConvertAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      });
+      assert.ok(Array.isArray(offered));
+      assert.equal(
+        offered.find((action) => action.title.startsWith('Convert this JSON')),
+        undefined,
+      );
+    } finally {
+      await plain.close();
+    }
   });
 });
 

@@ -71,7 +71,8 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string): Promise<unknown> {
+  /** `textDocument` capabilities are added to the few every test client declares. */
+  async initialize(rootPath: string, textDocument: Record<string, unknown> = {}): Promise<unknown> {
     const rootUri = pathToFileURL(rootPath).toString();
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
@@ -79,7 +80,7 @@ export class LspClient {
       workspaceFolders: [{ uri: rootUri, name: 'fixtures' }],
       capabilities: {
         workspace: { configuration: true },
-        textDocument: { codeLens: {}, rename: { prepareSupport: true } },
+        textDocument: { codeLens: {}, rename: { prepareSupport: true }, ...textDocument },
       },
     });
     await this.connection.sendNotification('initialized', {});

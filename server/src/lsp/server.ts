@@ -140,9 +140,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   let lensRefresh = false;
+  let disabledActions = false;
   connection.onInitialize((params): InitializeResult => {
     store.configure(params);
     lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    disabledActions = params.capabilities.textDocument?.codeAction?.disabledSupport === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -390,7 +392,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       // The folder is read only where a fix needs it: the JSON → YAML conversion.
       const json = state.analysis.file.document.format === 'json';
       const context = { siblingNames: json ? folderFileNames(params.textDocument.uri) : undefined };
-      return codeActions(state.analysis, span, state.diagnostics, context).map((action): CodeAction => ({
+      // A client without `disabledSupport` would offer a disabled action as if it applied (LSP 3.16).
+      const actions = codeActions(state.analysis, span, state.diagnostics, context).filter(
+        (action) => disabledActions || !action.disabled,
+      );
+      return actions.map((action): CodeAction => ({
         title: action.title,
         kind: action.kind,
         isPreferred: action.preferred,
