@@ -116,6 +116,21 @@ export function hostileCorpus(): HostileInput[] {
       budgetMs: 3_000,
     },
     {
+      name: '6,000 nested nots',
+      file: 'policy.yaml',
+      // oslo.policy's parser reads it (it is not recursive), its checks then recurse too deep.
+      bytes: utf8(`"x": "rule:y"\n"get_image": "${'not '.repeat(6_000)}role:admin"\n`),
+      expect: 'load-failure',
+      budgetMs: 3_000,
+    },
+    {
+      name: '6,000 nested nots in JSON',
+      file: 'policy.json',
+      bytes: utf8(`{"x": "rule:y", "get_image": "${'not '.repeat(6_000)}role:admin"}`),
+      expect: 'load-failure',
+      budgetMs: 3_000,
+    },
+    {
       name: 'a YAML flow sequence nested 20,000 deep',
       file: 'policy.yaml',
       // Composing this took the yaml package (and once Node itself) down; PyYAML raises.

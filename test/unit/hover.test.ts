@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { hover } from '../../server/src/core/features/hover';
-import { documentAt } from './featureHelpers';
+import { semanticTokens } from '../../server/src/core/features/semanticTokens';
+import { documentAt, slice } from './featureHelpers';
 
 const hoverAt = (source: string, settings = {}): string => {
   const { analysis, offset } = documentAt(source, { settings });
@@ -57,5 +58,29 @@ describe('hover in the pure core', () => {
     assert.match(hoverAt('"get_image": "ro|le:admin"'), /case-insensitive|lower-cased/);
     assert.match(hoverAt('"get_image": "role:a o|r role:b"'), /\*\*or\*\*/);
     assert.match(hoverAt('"get_image": "n|ot role:b"'), /\*\*not\*\*/);
+  });
+
+  it('answers hover and semantic tokens on a check string of 6,000 nested nots, in YAML and JSON', () => {
+    const nots = 'not '.repeat(6_000);
+    const value = `not n|ot ${nots.slice(8)}rule:team`;
+    // The check string is not the first thing in the file: its parse is moved to its place.
+    const sources = {
+      'file:///etc/glance/policy.yaml': `team: role:x\nget_image: ${value}\na: rule:get_image\n`,
+      'file:///etc/glance/policy.json': `{"team": "role:x", "get_image": "${value}", "a": "rule:get_image"}`,
+    };
+    for (const [uri, source] of Object.entries(sources)) {
+      const { analysis, offset, text } = documentAt(source, { uri });
+      assert.equal(analysis.file.document.format, uri.endsWith('json') ? 'json' : 'yaml');
+      assert.match(hover(analysis, offset)!.markdown, /\*\*not\*\*/, uri);
+      const team = text.lastIndexOf('rule:team') + 7;
+      assert.match(hover(analysis, team)!.markdown, /defined in this file/, uri);
+      // The name's hover shows the enforced check string, cut to a readable size.
+      const policy = hover(analysis, text.indexOf('get_image') + 2)!.markdown;
+      assert.ok(policy.length < 5_000, `${policy.length} characters`);
+      assert.match(policy, /more characters\)/);
+      const tokens = semanticTokens(analysis);
+      assert.equal(tokens.filter((t) => t.type === 'operator').length, 6_000, uri);
+      assert.equal(slice(text, tokens[tokens.length - 1].span), 'get_image', uri);
+    }
   });
 });

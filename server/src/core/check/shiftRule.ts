@@ -8,14 +8,7 @@ import type { CheckNode, CheckToken, EnforcedRule, ParsedRule, Span } from './ch
 export function shiftParsedRule(parsed: ParsedRule, delta: number): ParsedRule {
   if (delta === 0) return parsed;
   const copies = new Map<CheckNode, CheckNode>();
-  const node = (original: CheckNode): CheckNode => {
-    let copy = copies.get(original);
-    if (!copy) {
-      copy = shiftNode(original, delta, node);
-      copies.set(original, copy);
-    }
-    return copy;
-  };
+  const node = (original: CheckNode): CheckNode => copies.get(original) ?? shiftTree(original, delta, copies);
   return {
     enforced: shiftEnforced(parsed.enforced, delta, node),
     display: parsed.display ? node(parsed.display) : null,
@@ -24,6 +17,32 @@ export function shiftParsedRule(parsed: ParsedRule, delta: number): ParsedRule {
     failed: parsed.failed,
     deepestChain: parsed.deepestChain,
   };
+}
+
+/**
+ * Copies a tree children first, without recursion: a check string of thousands of nested
+ * `not`s (which oslo.policy reads, its parser is not recursive) would overflow the stack.
+ */
+function shiftTree(root: CheckNode, delta: number, copies: Map<CheckNode, CheckNode>): CheckNode {
+  const copied = (child: CheckNode): CheckNode => copies.get(child)!;
+  const pending: CheckNode[] = [root];
+  while (pending.length > 0) {
+    const original = pending[pending.length - 1];
+    if (copies.has(original)) {
+      pending.pop();
+      continue;
+    }
+    const before = pending.length;
+    if (original.type === 'not') {
+      if (!copies.has(original.operand)) pending.push(original.operand);
+    } else if (original.type === 'and' || original.type === 'or') {
+      for (const operand of original.operands) if (!copies.has(operand)) pending.push(operand);
+    }
+    if (pending.length > before) continue;
+    pending.pop();
+    copies.set(original, shiftNode(original, delta, copied));
+  }
+  return copies.get(root)!;
 }
 
 function shift(span: Span, delta: number): Span {

@@ -123,7 +123,7 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
             ? 'the new default OR the deprecated one (set enforce_new_defaults to drop the old)'
             : 'the registered default';
     parts.push(
-      `oslo.policy enforces (${mode}), ${origin}:\n\`\`\`\n${canonicalRuleString(effective.rule)}\n\`\`\``,
+      `oslo.policy enforces (${mode}), ${origin}:\n${checkBlock(canonicalRuleString(effective.rule))}`,
     );
   }
   return parts.join('\n\n');
@@ -137,22 +137,33 @@ function fileOrigin(analysis: PolicyAnalysis, name: string): string {
     : 'from this file';
 }
 
+/** Past this, a check string is cut in hovers: a generated one can be megabytes, unreadable in a popup. */
+const CHECK_BLOCK_LIMIT = 2_000;
+
+function checkBlock(check: string): string {
+  const shown =
+    check.length <= CHECK_BLOCK_LIMIT
+      ? check
+      : `${check.slice(0, CHECK_BLOCK_LIMIT)} … (${check.length - CHECK_BLOCK_LIMIT} more characters)`;
+  return `\`\`\`\n${shown}\n\`\`\``;
+}
+
 function ruleReferenceHover(analysis: PolicyAnalysis, name: string): string {
   const entry = analysis.byName.get(name);
   const elsewhere = winningLayerDefinition(analysis.layers, name, entry !== undefined);
   if (elsewhere) {
     const where = `${layerLabel(analysis.uri, elsewhere.layer.uri)} (line ${elsewhere.line + 1})`;
     const replaces = entry ? ", which replaces this file's" : '';
-    return `**rule:${name}** — defined in ${where}${replaces}:\n\`\`\`\n${canonicalRuleString(elsewhere.entry.parsed.enforced)}\n\`\`\``;
+    return `**rule:${name}** — defined in ${where}${replaces}:\n${checkBlock(canonicalRuleString(elsewhere.entry.parsed.enforced))}`;
   }
   if (entry) {
     const text = analysis.file.document.text;
     const line = text.slice(0, entry.entry.keySpan.start).split('\n').length;
-    return `**rule:${name}** — defined in this file (line ${line}):\n\`\`\`\n${canonicalRuleString(entry.parsed.enforced)}\n\`\`\``;
+    return `**rule:${name}** — defined in this file (line ${line}):\n${checkBlock(canonicalRuleString(entry.parsed.enforced))}`;
   }
   const effective = analysis.policy.rules.get(name);
   if (effective)
-    return `**rule:${name}** — registered default:\n\`\`\`\n${canonicalRuleString(effective.rule)}\n\`\`\``;
+    return `**rule:${name}** — registered default:\n${checkBlock(canonicalRuleString(effective.rule))}`;
   const fallback = analysis.options.defaultRule;
   return fallback && analysis.policy.rules.has(fallback)
     ? `**rule:${name}** — not defined: oslo.policy uses the default rule \`${fallback}\` instead.`
