@@ -152,6 +152,21 @@ describe('the language server over stdio, feature by feature', function () {
       assert.match(sample.split('\n')[location.range.start.line], /^#"service_api": "role:service"/);
     });
 
+    it('hovers the always-allow and always-deny checks', async () => {
+      const uri = fixtureUri('glance', 'constants.yaml');
+      const text = '"get_image": "@"\n"delete_image": "role:admin and not !"\n';
+      await client.open(uri, text);
+      const hoverAt = (needle: string, delta: number) =>
+        client.request<{ contents: { value: string }; range: Range }>('textDocument/hover', {
+          textDocument: { uri },
+          position: positionOf(text, needle, delta),
+        });
+      const always = await hoverAt('"@"', 1);
+      assert.match(always.contents.value, /\*\*@\*\* — always true/);
+      assert.deepEqual(always.range, { start: { line: 0, character: 14 }, end: { line: 0, character: 15 } });
+      assert.match((await hoverAt('!"', 0)).contents.value, /\*\*!\*\* — always false/);
+    });
+
     it('finds workspace symbols in open documents and in policy files on disk', async () => {
       const symbols = await client.request<
         { name: string; location: { uri: string }; containerName: string }[]

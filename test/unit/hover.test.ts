@@ -60,6 +60,17 @@ describe('hover in the pure core', () => {
     assert.match(hoverAt('"get_image": "n|ot role:b"'), /\*\*not\*\*/);
   });
 
+  it('explains the always-allow and always-deny checks like the other kinds', () => {
+    assert.match(hoverAt('"get_image": "|@"'), /\*\*@\*\* — always true/);
+    assert.match(hoverAt('"get_image": "role:a or (not |!)"'), /\*\*!\*\* — always false/);
+    assert.match(hoverAt("get_image: '|@'"), /\*\*@\*\*/);
+    assert.match(hoverAt('"get_image": ["|!"]'), /\*\*!\*\*/);
+    assert.match(hoverAt('"get_image": "|"'), /empty check string is always true/);
+    assert.match(hoverAt('"get_image": "adm|in or role:b"'), /without a colon.*always false/);
+    const { analysis, offset } = documentAt('"get_image": "role:a or |!"');
+    assert.deepEqual(hover(analysis, offset)!.span, { start: 24, end: 25 });
+  });
+
   it('answers hover and semantic tokens on a check string of 6,000 nested nots, in YAML and JSON', () => {
     const nots = 'not '.repeat(6_000);
     const value = `not n|ot ${nots.slice(8)}rule:team`;

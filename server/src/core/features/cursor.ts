@@ -1,4 +1,4 @@
-import type { CheckNode, CheckToken, LeafCheckNode, Span } from '../check/checkTypes';
+import type { AlwaysNode, CheckNode, CheckToken, LeafCheckNode, NeverNode, Span } from '../check/checkTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 
@@ -12,6 +12,8 @@ export type CursorTarget =
       readonly part: 'kind' | 'match';
       readonly attribute: AttributeAt | null;
     }
+  /** `@`, `!`, or a word without a colon (which oslo.policy reads as `!`). */
+  | { readonly kind: 'constant'; readonly entry: ParsedEntry; readonly node: AlwaysNode | NeverNode }
   | { readonly kind: 'token'; readonly entry: ParsedEntry; readonly token: CheckToken }
   | { readonly kind: 'value'; readonly entry: ParsedEntry }
   | { readonly kind: 'none' };
@@ -27,7 +29,9 @@ export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTa
   const entry = analysis.entryAt(offset);
   if (!entry) return { kind: 'none' };
   if (within(entry.entry.keySpan, offset)) return { kind: 'key', entry };
-  const leaf = leafAt(entry.parsed.display, offset);
+  const check = checkAt(entry.parsed.display, offset);
+  if (check && check.type !== 'check') return { kind: 'constant', entry, node: check };
+  const leaf = check;
   if (leaf) {
     const part = within(leaf.kindSpan, offset) && offset < leaf.matchSpan.start ? 'kind' : 'match';
     return {
@@ -43,10 +47,13 @@ export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTa
   return { kind: 'value', entry };
 }
 
-export function leafAt(root: CheckNode | null, offset: number): LeafCheckNode | null {
+/** The check at `offset`: a `kind:match` leaf, or `@`, `!` or a word without a colon. */
+function checkAt(root: CheckNode | null, offset: number): LeafCheckNode | AlwaysNode | NeverNode | null {
   let node = root;
   while (node) {
-    if (node.type === 'check') return within(node.span, offset) ? node : null;
+    if (node.type === 'check' || node.type === 'always') return within(node.span, offset) ? node : null;
+    if (node.type === 'never')
+      return (node.cause === 'bang' || node.cause === 'no-colon') && within(node.span, offset) ? node : null;
     if (node.type === 'not') node = within(node.operand.span, offset) ? node.operand : null;
     else if (node.type === 'and' || node.type === 'or')
       node = node.operands.find((o) => within(o.span, offset)) ?? null;

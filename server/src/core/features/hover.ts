@@ -29,6 +29,17 @@ const KIND_DOCS: Readonly<Record<string, string>> = {
     "**KIND:MATCH** — a generic check. MATCH is `%`-formatted with the target (a missing key makes it false). If KIND is a Python literal (`'public'`, `True`, `1`) the check is `MATCH == str(KIND)`; otherwise KIND is a dotted path into the credentials (lists are searched) and the check is `MATCH == str(value)`, case-sensitive.",
 };
 
+const ALWAYS_DOC =
+  "always true (oslo.policy's TrueCheck): every request is allowed, whatever the token holds.";
+const CONSTANT_DOCS = {
+  always: `**@** — ${ALWAYS_DOC}`,
+  empty: `**""** — an empty check string is ${ALWAYS_DOC} The same as \`@\`.`,
+  emptyList: `**[]** — an empty list is ${ALWAYS_DOC} The same as \`@\`.`,
+  bang: "**!** — always false (oslo.policy's FalseCheck): every request is denied, even an admin's.",
+  'no-colon':
+    '**not a check** — a word without a colon: oslo.policy logs an error and reads it as `!`, always false.',
+} as const;
+
 export function hover(analysis: PolicyAnalysis, offset: number): HoverResult | null {
   const target = cursorTarget(analysis, offset);
   switch (target.kind) {
@@ -36,6 +47,19 @@ export function hover(analysis: PolicyAnalysis, offset: number): HoverResult | n
       const name = target.entry.entry.name;
       if (name === null) return null;
       return { span: target.entry.entry.keySpan, markdown: policyHover(analysis, name) };
+    }
+    case 'constant': {
+      const { node } = target;
+      const source = analysis.file.document.text.slice(node.span.start, node.span.end);
+      const markdown =
+        node.type === 'never'
+          ? CONSTANT_DOCS[node.cause === 'bang' ? 'bang' : 'no-colon']
+          : source === ''
+            ? CONSTANT_DOCS.empty
+            : source.startsWith('[')
+              ? CONSTANT_DOCS.emptyList
+              : CONSTANT_DOCS.always;
+      return { span: node.span, markdown };
     }
     case 'token':
       return OPERATOR_DOCS[target.token.type]
