@@ -118,3 +118,27 @@ export function rulesByOslo(texts: readonly string[]): OsloRules[] {
     .split('\n')
     .map((line) => JSON.parse(line) as OsloRules);
 }
+
+/** As `parsedByOslo`, one answer per text: its rules, or the message of what it raised. */
+export function parsedByOsloOrError(texts: readonly string[]): (Record<string, string> | string)[] {
+  const script = [
+    'import json, sys',
+    'from oslo_policy import policy',
+    'for text in json.load(sys.stdin):',
+    '    try:',
+    '        rules = policy.parse_file_contents(text)',
+    '        print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
+    '    except Exception as error:',
+    '        print(json.dumps(type(error).__name__ + ": " + str(error)))',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(texts),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string> | string);
+}

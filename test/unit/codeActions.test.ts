@@ -58,6 +58,31 @@ describe('quick fixes and refactorings in the pure core', () => {
     assert.match(apply(text, change.edits), /"rule:image_team"/);
   });
 
+  it('writes the suggested rule name escaped for the style of the string it goes in', () => {
+    const change = (source: string, uri?: string): string[] => {
+      const { text, actions } = actionsAt(source, uri);
+      return actions.filter((a) => a.title.startsWith('Change to')).map((a) => apply(text, a.edits));
+    };
+    const helper = '"a\\"b": "@"\n';
+    assert.deepEqual(change(`${helper}"get_image": "role:x or rule:a\\"|c"\n`), [
+      `${helper}"get_image": "role:x or rule:a\\"b"\n`,
+    ]);
+    assert.deepEqual(change(`${helper}get_image: 'rule:a"|c'\n`), [`${helper}get_image: 'rule:a"b'\n`]);
+    assert.deepEqual(change(`"it's": "@"\nget_image: 'rule:i|ts'\n`), [
+      `"it's": "@"\nget_image: 'rule:it''s'\n`,
+    ]);
+    // A plain scalar cannot end a word with a colon: the value is rewritten double-quoted.
+    assert.deepEqual(change(`"ab:": "@"\nget_image: rule:a|b or role:x\n`), [
+      `"ab:": "@"\nget_image: "rule:ab: or role:x"\n`,
+    ]);
+    assert.deepEqual(
+      change(`{"a\\\\b": "@", "get_image": "rule:a\\\\|c"}`, 'file:///etc/glance/policy.json'),
+      [`{"a\\\\b": "@", "get_image": "rule:a\\\\b"}`],
+    );
+    // `rule:a b` would be read as two words: a name with a blank is never suggested in a check string.
+    assert.deepEqual(change(`"a b": "@"\nget_image: "rule:a|c"\n`), []);
+  });
+
   it('fixes a misspelt policy name', () => {
     const { text, actions } = actionsAt('"get_imga|es": "role:reader"\n');
     const fix = actions.find((a) => a.title === "Change to 'get_images'")!;

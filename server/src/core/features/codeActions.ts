@@ -9,6 +9,7 @@ import { closestNames } from '../text/similar';
 import { cursorTarget } from './cursor';
 import { insertEntry, removeEntries, type TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
+import { renameReference } from './valueEdits';
 
 export type { TextEdit } from './entryEdits';
 
@@ -248,13 +249,19 @@ function undefinedRuleFixes(analysis: PolicyAnalysis, diagnostic: PolicyDiagnost
     ? ruleReferences(entry.parsed.display).find((r) => r.matchSpan.start === diagnostic.span.start)
     : undefined;
   const name = reference?.match ?? text.slice(diagnostic.span.start, diagnostic.span.end);
-  const actions: PolicyCodeAction[] = closestNames(name, analysis.policy.rules.keys()).map((suggestion) => ({
-    title: `Change to 'rule:${suggestion}'`,
-    kind: 'quickfix' as const,
-    edits: [{ span: diagnostic.span, newText: suggestion }],
-    diagnosticCodes: ['undefined-rule'],
-  }));
   const json = analysis.file.document.format === 'json';
+  const actions: PolicyCodeAction[] = [];
+  for (const suggestion of closestNames(name, analysis.policy.rules.keys())) {
+    const edit =
+      entry && reference ? renameReference(text, entry.entry.value, reference, suggestion, json) : null;
+    if (edit)
+      actions.push({
+        title: `Change to 'rule:${suggestion}'`,
+        kind: 'quickfix',
+        edits: [edit],
+        diagnosticCodes: ['undefined-rule'],
+      });
+  }
   const insertion = insertEntry(
     analysis,
     json ? JSON.stringify(name) : yamlDoubleQuoted(name),
