@@ -7,6 +7,19 @@ const labels = (source: string, uri?: string): string[] => {
   return complete(analysis, offset).map((item) => item.label);
 };
 
+/** The text after accepting the item labelled `label`, its snippet placeholders filled with their defaults. */
+function completed(source: string, label: string, uri?: string): string {
+  const { analysis, offset, text } = documentAt(source, { uri });
+  const item = complete(analysis, offset).find((i) => i.label === label);
+  assert.ok(item, `${label} offered in ${JSON.stringify(source)}`);
+  const inserted = item.insertText.replace(/\$\{\d+:((?:[^}\\]|\\.)*)\}/g, '$1').replace(/\\([$}\\])/g, '$1');
+  const edits = [{ span: item.range, newText: inserted }, ...(item.additionalEdits ?? [])];
+  let out = text;
+  for (const edit of edits.sort((a, b) => b.span.start - a.span.start))
+    out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
+  return out;
+}
+
 describe('completion in the pure core', () => {
   it('offers policy names not yet in the file, each inserting its default as a snippet', () => {
     const { analysis, offset } = documentAt('"get_image": "role:reader"\n|');
@@ -22,10 +35,55 @@ describe('completion in the pure core', () => {
     assert.match(upload.documentation!, /Upload/i);
   });
 
-  it('ends a policy-name snippet with a comma in JSON', () => {
-    const { analysis, offset } = documentAt('{\n    |\n}', { uri: 'file:///etc/glance/policy.json' });
-    const item = complete(analysis, offset).find((i) => i.label === 'get_images')!;
-    assert.match(item.insertText, /",$/);
+  it('completes a policy name in JSON so that the file stays JSON, with the commas it needs', () => {
+    const json = 'file:///etc/glance/policy.json';
+    const sources = [
+      '{\n    |\n}',
+      '{|\n}',
+      '{|}',
+      '{\n  "|"\n}',
+      '{\n  "get_|"\n}',
+      '{\n  "get_image": "role:x",\n  |\n}',
+      '{\n  "get_image": "role:x"\n  "|"\n}',
+      '{\n  "|"\n  "get_image": "role:x"\n}',
+      '{\n  "|",\n  "get_image": "role:x"\n}',
+      '{ "get_image": "role:x", | }',
+      '{"get_image": "role:x" "|"}',
+    ];
+    for (const source of sources) {
+      const after = completed(source, 'upload_image', json);
+      assert.deepEqual(
+        Object.keys(JSON.parse(after) as object).sort(),
+        source.includes('get_image') ? ['get_image', 'upload_image'] : ['upload_image'],
+        after,
+      );
+    }
+    assert.deepEqual(labels('|{\n}', json), []);
+  });
+
+  it('completes a policy name inside the quotes the editor closed, in YAML too, without doubling them', () => {
+    const value = 'rule:context_is_admin or (role:member and project_id:%(project_id)s)';
+    for (const source of ['"|"', "'|'", '"upl|"', "'upl|'", 'upl|', '|'])
+      assert.equal(
+        completed(`"get_image": "role:x"\n${source}\n`, 'upload_image'),
+        `"get_image": "role:x"\n"upload_image": "${value}"\n`,
+        source,
+      );
+    assert.equal(
+      completed('{get_image: role:x, "|"}\n', 'upload_image'),
+      `{get_image: role:x, "upload_image": "${value}"}\n`,
+    );
+    // The editor filters on what the range holds: the typed quote included.
+    const { analysis, offset } = documentAt('"upl|"');
+    assert.equal(
+      complete(analysis, offset).find((i) => i.label === 'upload_image')!.filterText,
+      '"upload_image',
+    );
+  });
+
+  it('renames the key of an existing entry rather than adding a second value', () => {
+    assert.equal(completed('"get_ima|": "role:x"\n', 'get_images'), '"get_images": "role:x"\n');
+    assert.equal(completed('get_ima|: role:x\n', 'get_images'), '"get_images": role:x\n');
   });
 
   it('offers file rules and registered defaults after rule:', () => {

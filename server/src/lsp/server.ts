@@ -189,8 +189,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
           ? { kind: MarkupKind.Markdown, value: item.documentation }
           : undefined,
         sortText: item.sortText,
+        filterText: item.filterText,
         insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
         textEdit: { range: range(state, item.range), newText: item.insertText },
+        additionalTextEdits: item.additionalEdits?.map((edit) => ({
+          range: range(state, edit.span),
+          newText: edit.newText,
+        })),
       }));
     }),
   );

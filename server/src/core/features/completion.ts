@@ -1,6 +1,9 @@
 import type { Span } from '../check/checkTypes';
 import { CREDENTIAL_KEYS, describeAttribute, KEYSTONE_ROLES } from '../catalog/vocabulary';
 import type { PolicyAnalysis } from './analysis';
+import { yamlDoubleQuoted } from './convertJson';
+import type { TextEdit } from './entryEdits';
+import { flowMappingStart, flowPosition, placeKey } from './keyCompletion';
 
 export type CompletionKind = 'policy' | 'rule' | 'role' | 'attribute' | 'kind' | 'operator' | 'credential';
 
@@ -15,6 +18,10 @@ export interface CompletionItem {
   /** Markdown. */
   readonly documentation?: string;
   readonly sortText?: string;
+  /** What the editor filters on when the range starts with a quote the label lacks. */
+  readonly filterText?: string;
+  /** Edits elsewhere that the insertion needs: the comma after the previous entry of a `{...}`. */
+  readonly additionalEdits?: readonly TextEdit[];
 }
 
 /**
@@ -26,9 +33,21 @@ export function complete(analysis: PolicyAnalysis, offset: number): CompletionIt
   const text = analysis.file.document.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
+  // JSON being typed is often not JSON yet (a trailing comma): `{` decides, as for YAML `{...}`.
   const json = analysis.file.document.format === 'json';
-  const valueStart = findValueStart(before, json);
-  if (valueStart < 0) return policyNames(analysis, before, offset, json);
+  const flowStart = flowMappingStart(text);
+  const flow = flowStart >= 0 || json;
+  if (flow && offset <= flowStart) return [];
+  const position = flow ? flowPosition(before) : null;
+  const valueStart = position
+    ? 'valueStart' in position
+      ? position.valueStart
+      : -1
+    : findValueStart(before, false);
+  if (valueStart < 0) {
+    const typed = position && 'key' in position ? position.key : /["']?[^"':\s]*$/.exec(before)![0];
+    return policyNames(analysis, offset, typed, flow, json);
+  }
   const value = before.slice(valueStart);
   const attribute = /%\(([^)\s]*)$/.exec(value);
   if (attribute) return attributes(analysis, { start: offset - attribute[1].length, end: offset });
@@ -60,37 +79,45 @@ function findValueStart(before: string, json: boolean): number {
 
 function policyNames(
   analysis: PolicyAnalysis,
-  before: string,
   offset: number,
+  typed: string,
+  flow: boolean,
   json: boolean,
 ): CompletionItem[] {
-  const typed = /["']?[^"':\s]*$/.exec(before)![0];
-  const range = { start: offset - typed.length, end: offset };
+  const place = placeKey(analysis.file.document.text, offset, typed, flow);
+  const quoted = json ? JSON.stringify : yamlDoubleQuoted;
+  const additionalEdits =
+    place.commaBefore === null
+      ? undefined
+      : [{ span: { start: place.commaBefore, end: place.commaBefore }, newText: ',' }];
   const items: CompletionItem[] = [];
   for (const rule of analysis.registered.values()) {
     if (analysis.byName.has(rule.name)) continue;
-    const value = rule.check_str
-      .replace(/\\/g, '\\\\')
-      .replace(/"/g, '\\"')
-      .replace(/\$/g, '\\$')
-      .replace(/}/g, '\\}');
-    const insertText = `"${rule.name}": "\${1:${value}}"${json ? ',' : ''}`;
+    const key = snippetText(quoted(rule.name));
+    const insertText = place.existingKey
+      ? key
+      : `${key}: "\${1:${snippetText(quoted(rule.check_str).slice(1, -1))}}"${place.commaAfter ? ',' : ''}`;
     const operations = rule.operations.map((op) => `${op.method} ${op.path}`).join('\n');
     items.push({
       label: rule.name,
       kind: 'policy',
       insertText,
       snippet: true,
-      range,
+      range: place.range,
       detail: rule.check_str || '"" (allows everyone)',
       documentation: [rule.description?.trim() ?? '', operations ? `\`\`\`\n${operations}\n\`\`\`` : '']
         .filter(Boolean)
         .join('\n\n'),
       sortText: rule.deprecated_for_removal ? `z${rule.name}` : rule.name,
+      filterText: place.quote ? `${place.quote}${rule.name}` : undefined,
+      additionalEdits,
     });
   }
   return items;
 }
+
+/** Text a snippet inserts literally: `$`, `}` and `\\` are its own syntax. */
+const snippetText = (text: string): string => text.replace(/[$}\\]/g, '\\$&');
 
 function rules(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
   const items: CompletionItem[] = [];
