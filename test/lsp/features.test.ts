@@ -152,6 +152,33 @@ describe('the language server over stdio, feature by feature', function () {
       assert.match(sample.split('\n')[location.range.start.line], /^#"service_api": "role:service"/);
     });
 
+    it('completes a policy name into text oslo.policy reads: closed quotes, commas in JSON', async () => {
+      const sources: [string, string][] = [
+        ['complete-0.json', '{\n  "get_image": "role:x"\n  "|"\n}\n'],
+        ['complete-1.json', '{\n  "|"\n  "get_image": "role:x"\n}\n'],
+        ['complete-2.yaml', '"get_image": "role:x"\n\'|\'\n'],
+      ];
+      const results: string[] = [];
+      for (const [name, marked] of sources) {
+        const uri = fixtureUri('glance', name);
+        const text = marked.replace('|', '');
+        await client.open(uri, text, name.endsWith('json') ? 'openstack-policy-json' : 'openstack-policy');
+        const items = await client.request<
+          {
+            label: string;
+            textEdit: { range: Range; newText: string };
+            additionalTextEdits?: { range: Range; newText: string }[];
+          }[]
+        >('textDocument/completion', { textDocument: { uri }, position: positionOf(marked, '|') });
+        const item = items.find((i) => i.label === 'upload_image')!;
+        const newText = item.textEdit.newText.replace(/\$\{1:(.*)\}/, '$1');
+        const edits = [{ range: item.textEdit.range, newText }, ...(item.additionalTextEdits ?? [])];
+        results.push(TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, text), edits));
+      }
+      for (const read of parsedByOslo(results))
+        assert.deepEqual(Object.keys(read).sort(), ['get_image', 'upload_image'], results.join('\n'));
+    });
+
     it('hovers the always-allow and always-deny checks', async () => {
       const uri = fixtureUri('glance', 'constants.yaml');
       const text = '"get_image": "@"\n"delete_image": "role:admin and not !"\n';
