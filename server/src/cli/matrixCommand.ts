@@ -48,6 +48,7 @@ function buildFor(
   args: ParsedArgs,
   path: string | undefined,
   personas: ReturnType<typeof choosePersonas>,
+  titlePrefix = 'Role matrix: ',
 ): Matrix {
   const loaded = loadPolicyFromArgs(args, path);
   const what = path ?? loaded.namespaces.join(', ');
@@ -57,13 +58,15 @@ function buildFor(
     loaded.policy,
     personas,
     DEFAULT_IMPLIED_ROLES,
-    `Role matrix: ${what}${path ? defaults : ` ${loaded.release ?? ''}`}`.trim(),
+    `${titlePrefix}${what}${path ? defaults : ` ${loaded.release ?? ''}`}`.trim(),
   );
 }
 
 /** One side of a diff: an existing file, or `NS@RELEASE` (`nova@zed`, `glance@2025.1`). */
 function sideMatrix(side: string, args: ParsedArgs, personas: ReturnType<typeof choosePersonas>): Matrix {
-  if (existsSync(side)) return buildFor(args, side, personas);
+  // loadPolicyFromArgs takes the first positional as FILE and refuses a second one: give this
+  // side as the only one.
+  if (existsSync(side)) return buildFor({ ...args, positionals: [side] }, side, personas, '');
   const at = side.lastIndexOf('@');
   const namespace = at > 0 ? side.slice(0, at) : side;
   const release =
