@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CatalogStore } from '../core/catalog/catalogStore';
@@ -154,14 +153,10 @@ function checkCatalogChoice(builtIn: CatalogStore | null, service?: string, rele
 
 /** A custom catalog (sample file or JSON catalog), read as data only. */
 function readCatalogFile(path: string): NamespaceCatalog {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read catalog ${path}: ${(error as Error).message}`);
-  }
+  const read = readPolicyText(path);
+  if (!read.ok) throw new UsageError(`cannot read catalog ${path}: ${read.message}`);
   const fallback = path.replace(/^.*[\\/]/, '').replace(/[-_.]?policy\.(ya?ml|json)(\.sample)?$/i, '');
-  const read = readCustomCatalog(text, fallback || 'custom', path);
-  if (!read.ok) throw new UsageError(`${path}: ${read.message}`);
-  return read.catalog;
+  const catalog = readCustomCatalog(read.text, fallback || 'custom', path);
+  if (!catalog.ok) throw new UsageError(`${path}: ${catalog.message}`);
+  return catalog.catalog;
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseEnforcedRule } from '../core/check/checkParser';
 import { enforceByName, enforceCheck } from '../core/engine/enforce';
 import { Evaluator } from '../core/engine/evaluator';
@@ -8,6 +7,7 @@ import type { Outcome } from '../core/engine/outcome';
 import { parsePythonJson, PyJsonError } from '../core/python/pyJson';
 import { pyDict, type PyValue } from '../core/python/pyValue';
 import { openBuiltInCatalog } from '../node/catalogFiles';
+import { readPolicyText } from '../node/policyFiles';
 import { parseArgs, single, UsageError } from './args';
 import { POLICY_FLAGS, policyOptions, readPolicyLayers, registeredRules } from './policyInputs';
 
@@ -80,15 +80,12 @@ function outcomeJson(outcome: Outcome): { result: boolean | null; error: string 
 }
 
 export function readCases(path: string): PyValue[] {
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  // Read as policy files are: no further than the size limit (/dev/zero would never end).
+  const read = readPolicyText(path);
+  if (!read.ok) throw new UsageError(`cannot read ${path}: ${read.message}`);
   let cases: PyValue;
   try {
-    cases = parsePythonJson(text);
+    cases = parsePythonJson(read.text);
   } catch (error) {
     if (error instanceof PyJsonError) throw new UsageError(`${path} is not valid JSON: ${error.message}`);
     throw error;

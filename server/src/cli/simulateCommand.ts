@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RegisteredRule } from '../core/catalog/catalogTypes';
@@ -17,6 +17,7 @@ import {
 import { Simulator } from '../core/simulate/simulate';
 import { simulationText, type PersonaSimulation } from '../core/simulate/simulationText';
 import { openBuiltInCatalog } from '../node/catalogFiles';
+import { readPolicyText } from '../node/policyFiles';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args';
 import { POLICY_FLAGS, policyOptions, readPolicyLayers, registeredRules } from './policyInputs';
 
@@ -105,11 +106,10 @@ export function choosePersonas(requested: readonly string[] | undefined): Person
 export function jsonArgument(text: string, flag: string): PyValue {
   let source = text;
   if (text.startsWith('@')) {
-    try {
-      source = readFileSync(text.slice(1), 'utf8');
-    } catch (error) {
-      throw new UsageError(`${flag}: cannot read ${text.slice(1)}: ${(error as Error).message}`);
-    }
+    // Capped as policy files are; resolved, so that `@-` stays a file named `-` as before.
+    const read = readPolicyText(resolve(text.slice(1)));
+    if (!read.ok) throw new UsageError(`${flag}: cannot read ${text.slice(1)}: ${read.message}`);
+    source = read.text;
   }
   try {
     return parsePythonJson(source);

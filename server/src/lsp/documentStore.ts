@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Connection, InitializeParams, Location, TextDocuments } from 'vscode-languageserver/node';
@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { NamespaceCatalog } from '../core/catalog/catalogTypes';
 import { readCustomCatalog } from '../core/catalog/customCatalog';
 import { formatSample } from '../core/catalog/sampleFormat';
-import { readPolicyDocument } from '../core/document/policyDocument';
+import { readPolicyDocument, tooLargeDocument } from '../core/document/policyDocument';
 import {
   analyze,
   DEFAULT_SETTINGS,
@@ -22,7 +22,7 @@ import { loadPolicyFile, type LoadedFile } from '../core/engine/loadPolicy';
 import { LineIndex } from '../core/text/lineIndex';
 import { openBuiltInCatalog } from '../node/catalogFiles';
 import { policyLayerPaths } from '../node/policyLayers';
-import { decodePolicyBytes } from '../node/policyFiles';
+import { readPolicyText } from '../node/policyFiles';
 import { readSettings } from './settings';
 import { REQUESTS, SETTINGS_SECTION, defaultsUri } from '../shared/protocol';
 
@@ -213,15 +213,22 @@ export class DocumentStore {
     return this.diskFile(path).file;
   }
 
-  /** A file on disk, read again only when its modification time or size changed. */
+  /**
+   * A file on disk, read again only when its modification time or size changed. Read no further
+   * than the size limit, and never a FIFO or device (throws, as for a file that is not there):
+   * a policy.d file or a workspace file named like a policy must not block or fill the server.
+   */
   private diskFile(path: string): { file: LoadedFile; lines: LineIndex } {
     const stats = statSync(path);
     const stamp = `${stats.mtimeMs}:${stats.size}`;
     let cached = this.diskFiles.get(path);
     if (!cached || cached.stamp !== stamp) {
-      const decoded = decodePolicyBytes(readFileSync(path));
-      const text = decoded.ok ? decoded.text : '';
-      cached = { stamp, file: loadPolicyFile(readPolicyDocument(text)), lines: new LineIndex(text) };
+      const read = readPolicyText(path, { regularOnly: true });
+      if (!read.ok && read.kind === 'unreadable') throw new Error(read.message);
+      const text = read.ok ? read.text : '';
+      const document =
+        !read.ok && read.kind === 'too-large' ? tooLargeDocument('', read.size) : readPolicyDocument(text);
+      cached = { stamp, file: loadPolicyFile(document), lines: new LineIndex(text) };
       this.diskFiles.set(path, cached);
     }
     return cached;
@@ -240,7 +247,10 @@ export class DocumentStore {
       try {
         const fallback =
           basename(path).replace(/[-_.]?policy\.(ya?ml|json)(\.sample)?$/i, '') || basename(dirname(path));
-        const read = readCustomCatalog(readFileSync(path, 'utf8'), fallback, path);
+        // A catalog path is a setting and samples are found by name: capped, never a FIFO.
+        const text = readPolicyText(path, { regularOnly: true });
+        if (!text.ok) throw new Error(text.message);
+        const read = readCustomCatalog(text.text, fallback, path);
         if (read.ok) catalogs.push(read.catalog);
         else this.connection.console.warn(`os-policy: ${path}: ${read.message}`);
       } catch (error) {

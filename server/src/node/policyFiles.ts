@@ -1,4 +1,13 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ANALYSED_LENGTH, tooLargeReason } from '../core/document/policyDocument';
 
@@ -30,11 +39,16 @@ export function decodePolicyBytes(bytes: Uint8Array): PolicyText {
   }
 }
 
-/** A policy file (`-`: standard input), read no further than one byte past the size limit. */
-export function readPolicyText(path: string): PolicyText {
+/**
+ * A policy file (`-`: standard input), read no further than one byte past the size limit. The
+ * CLI reads any other input it is given (cases, catalogs, `@FILE`) the same way. With
+ * `regularOnly` (the server, reading files nobody named to it) a FIFO, socket or device is
+ * refused without blocking on it.
+ */
+export function readPolicyText(path: string, options: { regularOnly?: boolean } = {}): PolicyText {
   let read: { bytes: Buffer; size: number | null };
   try {
-    read = readAtMost(path === '-' ? 0 : path, MAX_ANALYSED_LENGTH + 1);
+    read = readAtMost(path === '-' ? 0 : path, MAX_ANALYSED_LENGTH + 1, options.regularOnly ?? false);
   } catch (error) {
     return { ok: false, kind: 'unreadable', message: (error as Error).message };
   }
@@ -48,10 +62,20 @@ export function readPolicyText(path: string): PolicyText {
  * Up to `limit` bytes and, for a regular file, its size. `readFileSync` would read /dev/zero
  * or an endless pipe until memory runs out, and a 1 GB file whole only to refuse it.
  */
-function readAtMost(source: string | 0, limit: number): { bytes: Buffer; size: number | null } {
-  const fd = source === 0 ? 0 : openSync(source, 'r');
+function readAtMost(
+  source: string | 0,
+  limit: number,
+  regularOnly: boolean,
+): { bytes: Buffer; size: number | null } {
+  // Opening a FIFO blocks until a writer comes, unless non-blocking; a regular file ignores the flag.
+  const flags = regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY;
+  const fd = source === 0 ? 0 : openSync(source, flags);
   try {
     const stats = fstatSync(fd);
+    if (regularOnly && !stats.isFile()) {
+      const kind = stats.isDirectory() ? 'a folder' : specialFileKind(stats);
+      throw new Error(`${String(source)} is ${kind}, not a regular file`);
+    }
     const chunks: Buffer[] = [];
     let length = 0;
     while (length < limit) {
