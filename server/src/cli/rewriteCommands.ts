@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import type { TextEdit } from '../core/features/codeActions';
 import { upgradeAllNames } from '../core/features/codeActions';
 import { convertJsonToYaml } from '../core/features/convertJson';
 import { removeEntries } from '../core/features/entryEdits';
+import { writeFileAtomically } from '../node/atomicWrite';
 import { ANALYSIS_FLAGS, ANALYSIS_USAGE, createAnalyser, type AnalysedFile } from './analyzeFiles';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args';
 
@@ -42,10 +42,13 @@ function emit(args: ParsedArgs, file: AnalysedFile, text: string, out: (line: st
   else writeOutput(output, text);
 }
 
-/** An output that cannot be written (a folder, a missing folder, no permission): one line, exit 2. */
+/**
+ * An output that cannot be written (a folder, a missing folder, no permission): one line, exit 2.
+ * Replaced atomically: a service reloading the file mid-write would otherwise read half of it.
+ */
 function writeOutput(path: string, text: string): void {
   try {
-    writeFileSync(path, text);
+    writeFileAtomically(path, text);
   } catch (error) {
     throw new UsageError(`cannot write ${path}: ${(error as Error).message}`);
   }
