@@ -60,6 +60,15 @@ export function convertCommand(argv: readonly string[], out: (line: string) => v
   const file = onlyFile(args, CONVERT_USAGE);
   if (file.analysis.file.document.format !== 'json')
     throw new UsageError(`${file.path} is not a JSON policy file (json.loads refuses it)`);
+  // A file oslo.policy cannot load (a top-level list, a rule that is `Infinity` or `1`) denies
+  // every request; its YAML copy would load (`Infinity` is a string there) and decide otherwise.
+  const failure = file.analysis.file.failure;
+  if (failure) {
+    const why = failure.kind === 'raises' ? `${failure.exception}: ${failure.message}` : failure.reason;
+    throw new UsageError(
+      `cannot convert ${file.path}: oslo.policy cannot load it (${why}); a YAML copy would not mean the same`,
+    );
+  }
   emit(args, file, convertJsonToYaml(file.analysis), out);
   return 0;
 }

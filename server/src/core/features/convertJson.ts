@@ -1,5 +1,6 @@
 import { formatHelpText } from '../catalog/sampleFormat';
 import type { ListItem, RuleValue } from '../document/documentTypes';
+import type { PyValue } from '../python/pyValue';
 import type { PolicyAnalysis } from './analysis';
 import { overridesDeprecatedName } from './policyDiagnostics';
 
@@ -75,12 +76,14 @@ function yamlKey(name: string): string {
 /**
  * The value with the same meaning in YAML. Strings (also inside the old list form) are
  * re-written as double-quoted scalars from their decoded text rather than copied: JSON escapes
- * such as `\/` or surrogate pairs are not all read the same way by PyYAML.
+ * such as `\/` or surrogate pairs are not all read the same way by PyYAML. Other values are
+ * written from what json.loads made of them, not copied: PyYAML reads JSON's `0e5` as a string
+ * (its floats need a dot), and the string `"0e5"` denies where the float 0.0 allows.
  */
 function yamlValue(value: RuleValue, text: string): string {
   if (value.kind === 'string') return yamlDoubleQuoted(value.text);
   if (value.kind === 'list') return yamlList(value.items, text);
-  return text.slice(value.span.start, value.span.end).replace(/\s*\n\s*/g, ' ');
+  return yamlPython(value.value) ?? text.slice(value.span.start, value.span.end).replace(/\s*\n\s*/g, ' ');
 }
 
 function yamlList(items: readonly ListItem[], text: string): string {
@@ -89,7 +92,51 @@ function yamlList(items: readonly ListItem[], text: string): string {
       ? yamlDoubleQuoted(item.value.text)
       : item.kind === 'list'
         ? yamlList(item.items, text)
-        : text.slice(item.span.start, item.span.end).replace(/\s*\n\s*/g, ' '),
+        : (yamlPython(item.value) ?? text.slice(item.span.start, item.span.end).replace(/\s*\n\s*/g, ' ')),
   );
   return `[${parts.join(', ')}]`;
+}
+
+/** A JSON value as YAML flow that PyYAML's safe_load reads back as the same Python value; null for other kinds. */
+function yamlPython(value: PyValue): string | null {
+  switch (value.t) {
+    case 'none':
+      return 'null';
+    case 'bool':
+      return value.v ? 'true' : 'false';
+    case 'int':
+      return value.v.toString();
+    case 'float':
+      return yamlFloat(value.v);
+    case 'str':
+      return yamlDoubleQuoted(value.v);
+    case 'list': {
+      const items = value.items.map(yamlPython);
+      return items.every((item) => item !== null) ? `[${items.join(', ')}]` : null;
+    }
+    case 'dict': {
+      const entries = [...value.map].map(([key, item]) => {
+        const written = yamlPython(item);
+        return written === null ? null : `${yamlDoubleQuoted(key)}: ${written}`;
+      });
+      return entries.every((entry) => entry !== null) ? `{${entries.join(', ')}}` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A float as PyYAML (YAML 1.1) reads one: a dot always, a signed exponent, `.inf` and `.nan`.
+ * JavaScript's shortest round-trip digits are Python's repr digits, so the value is exact.
+ */
+function yamlFloat(v: number): string {
+  if (Number.isNaN(v)) return '.nan';
+  if (v === Infinity) return '.inf';
+  if (v === -Infinity) return '-.inf';
+  if (Object.is(v, -0)) return '-0.0';
+  // String() always signs the exponent (`1e+21`, `1e-7`), as PyYAML's pattern requires.
+  const [mantissa, exponent] = String(v).split('e');
+  const dotted = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
+  return exponent === undefined ? dotted : `${dotted}e${exponent}`;
 }
