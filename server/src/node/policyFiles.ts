@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ANALYSED_LENGTH, tooLargeReason } from '../core/document/policyDocument';
+import { compareCodePoints } from '../core/text/codePointOrder';
 
 export type PolicyText =
   | { readonly ok: true; readonly text: string }
@@ -128,13 +129,13 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 /**
  * The files of a policy.d folder in oslo.policy's order: `os.walk`, files sorted by name in
- * each folder, dotfiles skipped. Unlike oslo.policy, which would block opening a FIFO there,
+ * each folder (Python's `sorted()`: by code point), dotfiles skipped. Unlike oslo.policy, which would block opening a FIFO there,
  * anything that is not a regular file is left out; a broken link stays, to fail as it would.
  */
 export function listPolicyDirectory(directory: string): string[] {
   const files: string[] = [];
   const walk = (folder: string): void => {
-    const names = readdirSync(folder).sort();
+    const names = readdirSync(folder).sort(compareCodePoints);
     const subfolders: string[] = [];
     for (const name of names) {
       const path = join(folder, name);

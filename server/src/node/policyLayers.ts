@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { compareCodePoints } from '../core/text/codePointOrder';
 import { listPolicyDirectory, specialFileKind, statOrNull } from './policyFiles';
 
 export interface LayerPaths {
@@ -57,7 +58,7 @@ export function expandPolicyPaths(paths: readonly string[]): ExpandedPaths {
   const missing: string[] = [];
   const skipped: { path: string; kind: string }[] = [];
   const walk = (folder: string): void => {
-    for (const name of readdirSync(folder).sort()) {
+    for (const name of readdirSync(folder).sort(compareCodePoints)) {
       if (name.startsWith('.') || name === 'node_modules') continue;
       const path = join(folder, name);
       const stats = statOrNull(path);

@@ -6,6 +6,7 @@ import type { PolicyAnalysis } from './analysis';
 import { convertJsonToYaml, yamlDoubleQuoted } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
+import { compareCodePoints } from '../text/codePointOrder';
 import { cursorTarget } from './cursor';
 import { insertEntry, removeEntries, type TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
@@ -146,9 +147,12 @@ function convertToYaml(analysis: PolicyAnalysis, context: CodeActionContext): Po
   };
   if (siblings.includes(name)) return { ...action, disabled: `${name} already exists beside this file` };
   if (inPolicyDirectory) {
-    // oslo.policy sorts as Python does, by code point (UTF-16 order differs only past U+FFFF).
+    // oslo.policy sorts as Python does, by code point (UTF-16 order differs past U+FFFF).
     const between = siblings.filter(
-      (sibling) => !sibling.startsWith('.') && source < sibling && sibling < name,
+      (sibling) =>
+        !sibling.startsWith('.') &&
+        compareCodePoints(source, sibling) < 0 &&
+        compareCodePoints(sibling, name) < 0,
     );
     if (between.length > 0)
       return {
