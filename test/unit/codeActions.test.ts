@@ -193,8 +193,8 @@ describe('creating a missing rule', () => {
 });
 
 describe('converting a JSON policy file to YAML', () => {
-  const convert = (uri: string, siblingNames?: string[]) => {
-    const { analysis } = documentAt('{"get_image": "role:a"}', { uri });
+  const convert = (uri: string, siblingNames?: string[], text = '{"get_image": "role:a"}') => {
+    const { analysis } = documentAt(text, { uri });
     return codeActions(analysis, { start: 0, end: 0 }, policyDiagnostics(analysis), { siblingNames }).find(
       (action) => action.diagnosticCodes.includes('deprecated-json'),
     )!;
@@ -220,6 +220,16 @@ describe('converting a JSON policy file to YAML', () => {
     assert.equal(action.createFile!.replacesSource, true);
     assert.equal(action.disabled, undefined);
     assert.match(action.createFile!.content, /^"get_image": "role:a"$/m);
+  });
+
+  it('refuses, saying why, a file oslo.policy cannot load: its YAML copy would load', () => {
+    for (const text of ['{"get_image": Infinity}', '["get_image"]']) {
+      const action = convert('file:///etc/glance/policy.json', ['policy.json'], text);
+      assert.match(
+        action.disabled ?? '',
+        /^oslo\.policy cannot load this file \((TypeError|AttributeError): /,
+      );
+    }
   });
 
   it('refuses, saying why, when the new name exists or would sort past another file', () => {

@@ -145,6 +145,13 @@ function convertToYaml(analysis: PolicyAnalysis, context: CodeActionContext): Po
     diagnosticCodes: ['deprecated-json'],
     preferred: true,
   };
+  // As `os-policy convert`: a file oslo.policy cannot load denies everything; its YAML copy would load.
+  const failure = analysis.file.failure;
+  if (failure)
+    return {
+      ...action,
+      disabled: `oslo.policy cannot load this file (${failure.kind === 'raises' ? `${failure.exception}: ${failure.message}` : failure.reason}): a YAML copy would not mean the same`,
+    };
   if (siblings.includes(name)) return { ...action, disabled: `${name} already exists beside this file` };
   if (inPolicyDirectory) {
     // oslo.policy sorts as Python does, by code point (UTF-16 order differs past U+FFFF).
