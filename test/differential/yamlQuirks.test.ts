@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
-import { runOracle } from '../support/oracle';
+import { strRepr } from '../../server/src/core/python/pyRepr';
+import { parsedByOsloOrError, runOracle } from '../support/oracle';
+import { Random, runSeed } from '../support/random';
 
 /**
  * YAML that PyYAML composes differently from the `yaml` package: anchors and aliases, merge
@@ -93,5 +95,76 @@ describe('YAML composition quirks against oslo.policy', function () {
       }
     });
     assert.deepEqual(wrong, []);
+  });
+});
+
+/**
+ * Block scalars as PyYAML decodes them: every chomping (clip, strip, keep) and indentation
+ * indicator, with blank and whitespace-only lines, between other entries or at the end of the
+ * text. The decoded string matters: a rule of only whitespace denies, an empty one allows.
+ */
+describe('block scalars against PyYAML', function () {
+  this.timeout(120_000);
+
+  it('decodes every generated block scalar to the string PyYAML reads', () => {
+    const seed = runSeed();
+    const random = new Random(seed);
+    const texts: string[] = [];
+    for (let index = 0; index < 300; index++) {
+      const indent = random.pick([1, 2, 4]);
+      const header =
+        random.pick(['|', '>']) +
+        random.pick(['', '-', '+', `${indent}`, `${indent}+`, `+${indent}`, `${indent}-`]) +
+        random.pick(['', ' # note']);
+      const body = Array.from({ length: random.int(0, 4) }, () =>
+        random.pick(['', ' '.repeat(indent), ' '.repeat(indent + 1), 'role:x', ' role:y', 'or role:z', '@']),
+      ).map((line) => (line === '' ? '' : ' '.repeat(indent) + line));
+      const before = random.chance(0.5) ? 'b: "@"\n' : '';
+      const after = random.pick(['', '\n', '\n\n', 'c: "!"\n', '\n  \nc: "!"\n', '  \n# c\nc: "!"\n']);
+      const trailing = random.chance(0.2) ? '  ' : '';
+      // The header after the key, on a line of its own, or as an item of the list form.
+      const place = random.pick(['key', 'key', 'own line', 'list']);
+      const shift = place === 'key' ? '' : '  ';
+      const opening =
+        place === 'key' ? `a: ${header}` : place === 'own line' ? `a:\n  ${header}` : `a:\n  - ${header}`;
+      let text = `${before}${opening}\n${body.map((line) => `${line === '' ? '' : shift + line + trailing}\n`).join('')}${after}`;
+      if (random.chance(0.2)) text = text.replace(/\n/g, '\r\n');
+      texts.push(text);
+    }
+    const oslo = parsedByOsloOrError(texts);
+    const wrong: string[] = [];
+    let compared = 0;
+    texts.forEach((text, index) => {
+      const theirs = oslo[index];
+      const document = readPolicyDocument(text);
+      if (typeof theirs === 'string') {
+        if (document.load.kind === 'loads')
+          wrong.push(`${JSON.stringify(text)}: loads here, oslo.policy ${theirs}`);
+        return;
+      }
+      if (document.load.kind !== 'loads') {
+        wrong.push(`${JSON.stringify(text)}: ${document.load.kind} here, oslo.policy loads it`);
+        return;
+      }
+      for (const entry of document.entries) {
+        const value = entry.value;
+        if (entry.name === null) continue;
+        // The list form: its one item, as `str()` of the list would not compare.
+        const ours =
+          value.kind === 'string'
+            ? value.text
+            : value.kind === 'list' && value.items.length === 1 && value.items[0].kind === 'string'
+              ? `[${strRepr(value.items[0].value.text)}]`
+              : null;
+        if (ours === null) continue;
+        compared++;
+        if (ours !== theirs[entry.name])
+          wrong.push(
+            `${JSON.stringify(text)}: ${entry.name} = ${JSON.stringify(ours)}, PyYAML ${JSON.stringify(theirs[entry.name])}`,
+          );
+      }
+    });
+    assert.ok(compared > 300, `only ${compared} values compared`);
+    assert.deepEqual(wrong.slice(0, 8), [], `OS_POLICY_SEED=${seed}`);
   });
 });

@@ -129,7 +129,31 @@ export function chunkYaml(text: string): ChunkedText {
     position = lineEnd + 1;
   }
   if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
+  if (!wholeDocument && keepsTrailingBreaks(text)) wholeDocument = true;
   return { chunks, comments, wholeDocument };
+}
+
+/** A block scalar header at the end of a line, its indicators captured. */
+const BLOCK_HEADER = /(?:^|[:-]) *(?:[!&][^ \n]* +)*[|>]([-+0-9]{0,2})[ \t]*(?:#[^\n]*)?\r?$/gm;
+const SPACES_ONLY_LINE = /^ +\r?$/m;
+
+/**
+ * A piece ends at its last non-blank line, and the `yaml` package decodes some block scalars
+ * differently from PyYAML: with keep chomping (`|+`) the blank lines after a piece are part of
+ * the value, lines of spaces beyond the indentation are content to PyYAML, and an indentation
+ * indicator (`|2`) decides which. Such texts are read whole, block scalars decoded as PyYAML
+ * does (`"\n"` is not `""` to oslo.policy: a rule of only whitespace denies, an empty one allows).
+ */
+function keepsTrailingBreaks(text: string): boolean {
+  // Most policy files have no block scalar at all: one native scan each.
+  if (!text.includes('|') && !text.includes('>')) return false;
+  BLOCK_HEADER.lastIndex = 0;
+  let sawHeader = false;
+  for (let match = BLOCK_HEADER.exec(text); match; match = BLOCK_HEADER.exec(text)) {
+    if (match[1].length > 0) return true;
+    sawHeader = true;
+  }
+  return sawHeader && SPACES_ONLY_LINE.test(text);
 }
 
 const DASH = 0x2d;

@@ -134,7 +134,7 @@ function composeWhole(text: string): YamlReading {
   }
   const first = list[0] as Document | undefined;
   if (!first) return { entries: [], problems, load, comments: [] };
-  const reader = new YamlNodeReader(text, 0, first);
+  const reader = new YamlNodeReader(text, 0, first, true);
   const contents = first.contents;
   let entries: PolicyEntry[] = [];
   if (isMap(contents)) {

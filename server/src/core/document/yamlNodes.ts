@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type
 import type { Span } from '../check/checkTypes';
 import { PY_NONE, pyStr, type PyValue } from '../python/pyValue';
 import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './documentTypes';
+import { pyyamlBlockScalar } from './pyyamlBlockScalar';
 import { readPlainScalar, type ScalarReading } from './pyyamlScalars';
 import {
   approximate,
@@ -34,7 +35,21 @@ export class YamlNodeReader {
     private readonly text: string,
     private readonly base: number,
     private readonly doc: Document,
+    /**
+     * The whole text is read (not a piece): block scalars are then decoded as PyYAML does, which
+     * needs the lines after them (see `pyyamlBlockScalar`).
+     */
+    private readonly wholeText = false,
   ) {}
+
+  /** A scalar's string as PyYAML reads it: the `yaml` package's, but for block scalars read whole. */
+  private sourceValue(node: Scalar): string {
+    const value = typeof node.value === 'string' ? node.value : '';
+    if (!this.wholeText || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || !node.range)
+      return value;
+    const header = node.range[0];
+    return pyyamlBlockScalar(this.text, header, blockParentIndent(this.text, header)) ?? value;
+  }
 
   span(node: Node | null | undefined): Span {
     const range = node?.range;
@@ -186,7 +201,7 @@ export class YamlNodeReader {
   /** PyYAML's construction of a scalar, honouring explicit tags as SafeConstructor does. */
   scalarValue(node: Scalar): PyValue {
     // With the failsafe schema every scalar value is a string.
-    const text = typeof node.value === 'string' ? node.value : '';
+    const text = this.sourceValue(node);
     const tag = node.tag;
     if (!tag || tag === '!') {
       return node.type === 'PLAIN' && !tag ? this.read(readPlainScalar(text), node) : pyStr(text);
@@ -248,4 +263,27 @@ export class YamlNodeReader {
 /** An untagged plain `<<` key: PyYAML's merge key. */
 function isMergeKey(node: Node | null): boolean {
   return node !== null && isScalar(node) && node.type === 'PLAIN' && !node.tag && node.value === '<<';
+}
+
+/**
+ * The indentation of the block collection holding a block scalar: that of the line its header
+ * is on (`key: |`, `- |`), or, for a header on a line of its own, of the line before.
+ */
+function blockParentIndent(text: string, header: number): number {
+  const lineStart = text.lastIndexOf('\n', header - 1) + 1;
+  let first = lineStart;
+  while (text[first] === ' ') first++;
+  if (first === header || text[first] === '!' || text[first] === '&') {
+    // The nearest line before with content (not blank, not a comment).
+    let end = lineStart - 1;
+    while (end > 0) {
+      const start = text.lastIndexOf('\n', end - 1) + 1;
+      let at = start;
+      while (text[at] === ' ') at++;
+      if (at < end && text[at] !== '#' && text[at] !== '\r') return at - start;
+      end = start - 1;
+    }
+    return 0;
+  }
+  return first - lineStart;
 }
