@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { analyze, DEFAULT_SETTINGS } from '../../server/src/core/features/analysis';
 import { codeActions, type TextEdit } from '../../server/src/core/features/codeActions';
-import { yamlDoubleQuoted } from '../../server/src/core/features/convertJson';
+import { yamlDoubleQuoted } from '../../server/src/core/document/scalarWriting';
 import { policyDiagnostics } from '../../server/src/core/features/policyDiagnostics';
 import { referenceable } from '../../server/src/core/features/valueEdits';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';

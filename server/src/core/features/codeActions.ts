@@ -3,7 +3,8 @@ import { canonicalRuleString } from '../check/checkPrint';
 import type { Span } from '../check/checkTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
-import { convertJsonToYaml, yamlDoubleQuoted } from './convertJson';
+import { yamlDoubleQuoted } from '../document/scalarWriting';
+import { convertJsonToYaml } from './convertJson';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { closestNames } from '../text/similar';
 import { compareCodePoints } from '../text/codePointOrder';
@@ -307,10 +308,10 @@ function canonicalize(analysis: PolicyAnalysis, offset: number): PolicyCodeActio
     edits: [
       {
         span: value.span,
+        // Double-quoted in either format, with YAML's escapes in YAML (JSON's leave NEL, LS and
+        // PS bare, which PyYAML would fold).
         newText:
-          analysis.file.document.format === 'json' || value.style !== 'plain'
-            ? JSON.stringify(canonical)
-            : JSON.stringify(canonical),
+          analysis.file.document.format === 'json' ? JSON.stringify(canonical) : yamlDoubleQuoted(canonical),
       },
     ],
     diagnosticCodes: [],

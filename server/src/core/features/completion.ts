@@ -1,7 +1,7 @@
 import type { Span } from '../check/checkTypes';
 import { CREDENTIAL_KEYS, describeAttribute, KEYSTONE_ROLES } from '../catalog/vocabulary';
 import type { PolicyAnalysis } from './analysis';
-import { yamlDoubleQuoted } from './convertJson';
+import { yamlDoubleQuoted } from '../document/scalarWriting';
 import type { TextEdit } from './entryEdits';
 import { flowMappingStart, flowPosition, placeKey } from './keyCompletion';
 

@@ -1,5 +1,6 @@
 import { formatHelpText } from '../catalog/sampleFormat';
 import type { ListItem, RuleValue } from '../document/documentTypes';
+import { yamlDoubleQuoted } from '../document/scalarWriting';
 import type { PyValue } from '../python/pyValue';
 import type { PolicyAnalysis } from './analysis';
 import { overridesDeprecatedName } from './policyDiagnostics';
@@ -56,17 +57,6 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
     );
   }
   return `${parts.filter((part) => part.length > 0).join('\n\n')}\n`;
-}
-
-/**
- * A YAML double-quoted scalar: JSON's escapes, plus escapes for what PyYAML would refuse or read
- * as a line break if written raw (NEL, LS, PS, C1 controls, non-characters, lone surrogates).
- */
-export function yamlDoubleQuoted(value: string): string {
-  return JSON.stringify(value).replace(
-    /[\x7f-\x9f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 function yamlKey(name: string): string {

@@ -2,7 +2,7 @@ import { parseCheckString } from '../check/checkParser';
 import type { LeafCheckNode, Span } from '../check/checkTypes';
 import type { ListItem, RuleValue, StringRuleValue } from '../document/documentTypes';
 import { isPyWhitespace } from '../python/pyText';
-import { yamlDoubleQuoted } from './convertJson';
+import { yamlDoubleQuoted } from '../document/scalarWriting';
 import type { TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
 
