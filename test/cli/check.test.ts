@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +94,20 @@ describe('os-policy check', function () {
       [[3, [[join(repoRoot(), layer.path), 3, 1]]]],
     );
     assert.match(replaced[0].message, /policy\.d\/10-operators\.yaml \(line 3\)/);
+  });
+
+  it('leaves subfolders of policy.d out, as oslo.policy does not read them', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'os-policy-subfolder-'));
+    mkdirSync(join(directory, 'policy.d', 'nested'), { recursive: true });
+    writeFileSync(join(directory, 'policy.yaml'), '"get_image": "rule:team or rule:nested_team"\n');
+    writeFileSync(join(directory, 'policy.d', '10-team.yaml'), '"team": "role:team"\n');
+    writeFileSync(join(directory, 'policy.d', 'nested', '20-nested.yaml'), '"nested_team": "role:x"\n');
+    const report = json(['check', join(directory, 'policy.yaml'), '--service', 'glance', '--release', 'zed']);
+    const undefinedRules = report.files[0].diagnostics.filter((d) => d.code === 'undefined-rule');
+    assert.deepEqual(
+      undefinedRules.map((d) => /'(\w+)'/.exec(d.message)![1]),
+      ['nested_team'],
+    );
   });
 
   it('without its policy.d the main file refers to an undefined rule', () => {
