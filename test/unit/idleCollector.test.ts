@@ -9,21 +9,24 @@ describe('garbage collection in the pauses between keystrokes', () => {
     return { calls, collect: (options) => calls.push(options?.type ?? 'major') };
   }
 
-  it('collects the young generation once per pause, everything after a longer one', async () => {
+  it('collects the young generation once per pause, everything after a longer one', async function () {
+    this.timeout(10_000);
     const { calls, collect } = recorder();
-    const idle = new IdleCollector({ minorDelayMs: 10, majorDelayMs: 60, collect, heapUsed: () => 0 });
+    // Delays far above the sleeps between keystrokes: a loaded machine (CI, tests in parallel)
+    // stretches a 2 ms sleep to tens of milliseconds.
+    const idle = new IdleCollector({ minorDelayMs: 150, majorDelayMs: 700, collect, heapUsed: () => 0 });
     // A burst of activity: one pause, one young-generation collection.
     for (let i = 0; i < 5; i++) {
       idle.busy();
       await sleep(2);
     }
     assert.deepEqual(calls, []);
-    await sleep(30);
+    await sleep(400);
     assert.deepEqual(calls, ['minor']);
-    await sleep(80);
+    await sleep(900);
     assert.deepEqual(calls, ['minor', 'major']);
     // Nothing more while nothing happens.
-    await sleep(80);
+    await sleep(800);
     assert.deepEqual(calls, ['minor', 'major']);
   });
 
@@ -31,18 +34,18 @@ describe('garbage collection in the pauses between keystrokes', () => {
     const { calls, collect } = recorder();
     let used = 100;
     const idle = new IdleCollector({
-      minorDelayMs: 5,
+      minorDelayMs: 20,
       majorDelayMs: 10_000,
       growthLimitBytes: 50,
       collect,
       heapUsed: () => used,
     });
     idle.busy();
-    await sleep(25);
+    await sleep(200);
     assert.deepEqual(calls, ['minor']);
     used = 200;
     idle.busy();
-    await sleep(25);
+    await sleep(200);
     assert.deepEqual(calls, ['minor', 'minor', 'major']);
   });
 
