@@ -34,8 +34,11 @@ function region(
 function relatedPlace(file: AnalysedFile, related: RelatedInformation): { path: string; lines: LineIndex } {
   if (!related.inFile) return { path: file.path, lines: file.lines };
   const uri = related.inFile.uri;
+  // As the files on the command line are named: relative to the working directory when inside it.
+  const absolute = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  const fromHere = relative(resolve('.'), absolute);
   return {
-    path: uri.startsWith('file:') ? fileURLToPath(uri) : uri,
+    path: uri.startsWith('file:') && !fromHere.startsWith('..') ? fromHere : absolute,
     lines: new LineIndex(related.inFile.text),
   };
 }
