@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../support/lspClient';
+import { LineIndex } from '../../server/src/core/text/lineIndex';
 import { runOracle } from '../support/oracle';
 
 /** policy.d layering in the editor, as oslo.policy merges the files (the same rule as the CLI's). */
@@ -101,10 +102,42 @@ describe('the language server with a policy.d folder', function () {
         [pathToFileURL(second).toString(), 0],
       ],
     );
-    // ...and renaming it in the main file alone is refused, with the files that use it.
-    await assert.rejects(
-      client.request('textDocument/rename', { ...onTeam, newName: 'crew' }),
-      /also defined or used in policy\.d\/10-team\.yaml, policy\.d\/20-more\.yaml/,
+    // ...and renaming it renames it in those files too: oslo.policy then decides as before.
+    const renamed = await client.request<{ changes: Record<string, TextEdit[]> }>('textDocument/rename', {
+      ...onTeam,
+      newName: 'crew',
+    });
+    assert.deepEqual(
+      Object.keys(renamed.changes).sort(),
+      [mainUri, ...[first, second].map((p) => pathToFileURL(p).toString())].sort(),
+    );
+    const before: Record<string, string> = {
+      'policy.yaml': text,
+      'policy.d/10-team.yaml': '"team": "rule:base or role:team"\n',
+      'policy.d/20-more.yaml': '"more": "rule:team or rule:later"\n',
+    };
+    const uriOf = (relative: string): string => pathToFileURL(join(root, relative)).toString();
+    const after = Object.fromEntries(
+      Object.entries(before).map(([relative, content]) => [
+        relative,
+        applyTextEdits(content, renamed.changes[uriOf(relative)] ?? []),
+      ]),
+    );
+    assert.match(after['policy.d/20-more.yaml'], /rule:crew or rule:later/);
+    const cases = [['team'], ['admin'], ['x'], []].map((roles) => ({
+      rule: 'get_image',
+      creds: { roles },
+      target: {},
+    }));
+    const [was, is] = runOracle([
+      // No default rule: `rule:later` (defined nowhere) is then false, not glance's empty default.
+      { files: before, namespaces: ['glance'], options: { default_rule: null }, cases },
+      { files: after, namespaces: ['glance'], options: { default_rule: null }, cases },
+    ]);
+    assert.deepEqual(is, was);
+    assert.deepEqual(
+      was.results.map((r) => r.result),
+      [true, true, false, false],
     );
 
     // In the policy.d file: `team`, which the main file's rules never use, is still no unknown
@@ -204,4 +237,24 @@ interface ConvertAction {
       edits?: { newText: string }[];
     }[];
   };
+}
+
+interface TextEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+}
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const spans = edits
+    .map((edit) => ({
+      start: lines.offset(edit.range.start.line, edit.range.start.character),
+      end: lines.offset(edit.range.end.line, edit.range.end.character),
+      newText: edit.newText,
+    }))
+    .sort((a, b) => b.start - a.start);
+  let result = text;
+  for (const edit of spans) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  return result;
 }

@@ -200,7 +200,7 @@ describe('renaming a rule', function () {
   it('renames references to a rule defined nowhere, and to the same name with no edits', () => {
     assertRenamesKeepMeaning([['a: rule:gho|st or rule:ghost\n', 'phantom']]);
     const { analysis, offset } = documentAt(YAML);
-    assert.deepEqual(renameRule(analysis, offset, 'team'), { ok: true, edits: [] });
+    assert.deepEqual(renameRule(analysis, offset, 'team'), { ok: true, edits: [], elsewhere: [] });
   });
 
   it('offers the name without the key quotes, and nothing off a rule name', () => {

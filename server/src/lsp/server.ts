@@ -298,14 +298,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       );
       if (!answer) return null;
       if (!answer.ok) return refuse(answer.message);
-      const edit: WorkspaceEdit = {
-        changes: {
-          [params.textDocument.uri]: answer.edits.map((e) => ({
-            range: range(state, e.span),
-            newText: e.newText,
-          })),
-        },
+      const changes: NonNullable<WorkspaceEdit['changes']> = {
+        [params.textDocument.uri]: answer.edits.map((e) => ({
+          range: range(state, e.span),
+          newText: e.newText,
+        })),
       };
+      // policy.d: the other files that define or use the name, renamed with this one.
+      for (const file of answer.elsewhere)
+        changes[file.uri] = file.edits.map((e) => ({ range: rangeIn(file, e.span), newText: e.newText }));
+      const edit: WorkspaceEdit = { changes };
       return edit;
     }),
   );

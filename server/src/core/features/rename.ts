@@ -30,9 +30,20 @@ export interface RenameEdit {
   readonly newText: string;
 }
 
-/** A rename either edits the file or says why it will not. */
+/** The edits of a rename in another file of a policy.d folder (spans in that file's text). */
+export interface LayerRenameEdits {
+  readonly uri: string;
+  readonly text: string;
+  readonly edits: readonly RenameEdit[];
+}
+
+/** A rename either edits the file (and the other files of its policy.d folder) or says why it will not. */
 export type RenameAnswer =
-  | { readonly ok: true; readonly edits: readonly RenameEdit[] }
+  | {
+      readonly ok: true;
+      readonly edits: readonly RenameEdit[];
+      readonly elsewhere: readonly LayerRenameEdits[];
+    }
   | { readonly ok: false; readonly message: string };
 
 export type PrepareAnswer =
@@ -64,24 +75,46 @@ export function renameRule(analysis: PolicyAnalysis, offset: number, newName: st
   const at = ruleNameAt(analysis, offset);
   if (!at) return null;
   const oldName = at.name;
-  if (newName === oldName) return { ok: true, edits: [] };
+  if (newName === oldName) return { ok: true, edits: [], elsewhere: [] };
   const refusal = whyNotRename(analysis, oldName) ?? whyNotNewName(analysis, oldName, newName);
   if (refusal) return { ok: false, message: refusal };
   const rename = { from: oldName, to: newName };
+  const here = renameIn(analysis.file, rename);
+  if (typeof here === 'string')
+    return { ok: false, message: `Cannot rename '${oldName}' to '${newName}' safely: ${here}.` };
+  // policy.d: the other files that define or use the name are renamed with this one, so that
+  // the merged policy keeps every rule's meaning (and the same file wins each name).
+  const elsewhere: LayerRenameEdits[] = [];
+  for (const layer of layersUsing(analysis.layers, oldName)) {
+    const edits = renameIn(layer.file, rename);
+    if (typeof edits === 'string') {
+      const where = layerLabel(analysis.uri, layer.uri);
+      return {
+        ok: false,
+        message: `Cannot rename '${oldName}' to '${newName}' safely in ${where}: ${edits}.`,
+      };
+    }
+    elsewhere.push({ uri: layer.uri, text: layer.file.document.text, edits });
+  }
+  return { ok: true, edits: here, elsewhere };
+}
+
+/** One file's edits, checked by reading the edited text again; or why they cannot be made. */
+function renameIn(file: LoadedFile, rename: Rename): RenameEdit[] | string {
   let reason = '';
   // First in the file's own styles; then every key and every touched value double-quoted,
   // the one spelling with escapes for everything.
   for (const requote of [false, true]) {
-    const planned = planEdits(analysis.file.document, rename, requote);
+    const planned = planEdits(file.document, rename, requote);
     if (typeof planned === 'string') {
       reason = planned;
       continue;
     }
-    const problem = checkRenamed(analysis.file, applyEdits(analysis.file.document.text, planned), rename);
-    if (problem === null) return { ok: true, edits: planned };
+    const problem = checkRenamed(file, applyEdits(file.document.text, planned), rename);
+    if (problem === null) return planned;
     reason = problem;
   }
-  return { ok: false, message: `Cannot rename '${oldName}' to '${newName}' safely: ${reason}.` };
+  return reason;
 }
 
 /**
@@ -103,12 +136,6 @@ function whyNotRename(analysis: PolicyAnalysis, name: string): string | null {
   }
   if (name === analysis.settings.defaultRule) {
     return `'${name}' is the default rule (osPolicy.defaultRule): oslo.policy uses it by this name for checks without a rule of their own.`;
-  }
-  // policy.d: the other files would keep the old name and silently stop meaning this rule.
-  const elsewhere = layersUsing(analysis.layers, name);
-  if (elsewhere.length > 0) {
-    const files = elsewhere.map((layer) => layerLabel(analysis.uri, layer.uri)).join(', ');
-    return `'${name}' is also defined or used in ${files}, loaded with this file: a rename here alone would change what those rules mean. Rename it in every file by hand.`;
   }
   return null;
 }
