@@ -16,6 +16,15 @@ export function verbatim(text: string, start: number): DecodedScalar {
   return { text, toDoc: (index) => start + index, exact: true };
 }
 
+/**
+ * A quoted value with nothing to decode, its characters the source's own from `start`: past its
+ * end it maps to the closing quote, as `decodeDoubleQuoted` would map it.
+ */
+export function verbatimQuoted(text: string, start: number): DecodedScalar {
+  const end = start + text.length;
+  return { text, toDoc: (index) => (index < text.length ? start + index : end), exact: true };
+}
+
 class OffsetBuilder {
   readonly chars: string[] = [];
   readonly offsets: number[] = [];
@@ -23,6 +32,13 @@ class OffsetBuilder {
   push(text: string, offset: number): void {
     this.chars.push(text);
     for (let index = 0; index < text.length; index++) this.offsets.push(offset);
+  }
+
+  /** `raw[from, to)` copied as it is, each character from its own offset (`base` + its index). */
+  pushRun(raw: string, from: number, to: number, base: number): void {
+    if (to <= from) return;
+    this.chars.push(raw.slice(from, to));
+    for (let index = from; index < to; index++) this.offsets.push(base + index);
   }
 
   finish(end: number): DecodedScalar {
@@ -58,10 +74,19 @@ function foldBreak(raw: string, index: number, builder: OffsetBuilder, base: num
   return cursor;
 }
 
+/** Blanks at the end of the value so far, across pieces: a run's own trailing blanks included. */
 function dropTrailingBlanks(builder: OffsetBuilder): void {
-  while (builder.chars.length > 0 && isBlank(builder.chars[builder.chars.length - 1])) {
-    builder.chars.pop();
-    builder.offsets.pop();
+  const chars = builder.chars;
+  while (chars.length > 0) {
+    const last = chars[chars.length - 1];
+    let keep = last.length;
+    while (keep > 0 && isBlank(last[keep - 1])) keep--;
+    builder.offsets.length -= last.length - keep;
+    if (keep > 0) {
+      if (keep < last.length) chars[chars.length - 1] = last.slice(0, keep);
+      return;
+    }
+    chars.pop();
   }
 }
 
@@ -117,11 +142,18 @@ export function decodeDoubleQuoted(raw: string, base: number): DecodedScalar | n
       dropTrailingBlanks(builder);
       index = foldBreak(raw, index, builder, base);
     } else {
-      builder.push(char, base + index);
-      index++;
+      // A run up to the next escape or line break in one piece: a 1 MB check string has no others.
+      let runEnd = index + 1;
+      while (runEnd < end && !isSpecialInDoubleQuoted(raw.charCodeAt(runEnd))) runEnd++;
+      builder.pushRun(raw, index, runEnd, base);
+      index = runEnd;
     }
   }
   return builder.finish(base + raw.length - 1);
+}
+
+function isSpecialInDoubleQuoted(code: number): boolean {
+  return code === 0x5c /* \ */ || code === 0x0a || code === 0x0d;
 }
 
 export function decodeSingleQuoted(raw: string, base: number): DecodedScalar {
