@@ -59,6 +59,25 @@ describe('check-string parser (oslo.policy semantics)', () => {
     assert.deepEqual(second.span, { start: 114, end: 120 });
   });
 
+  it('a failed parse 200,000 groups deep is located without recursion', () => {
+    // One ')' short: oslo.policy denies it, and our recovery walks every group.
+    const unclosed = `${'('.repeat(200_000)}role:x${')'.repeat(199_999)}`;
+    const parsed = parseCheckString(unclosed);
+    assert.equal(parsed.failed, true);
+    assert.deepEqual(
+      parsed.problems.map((p) => [p.span.start, p.message.split(':')[0]]),
+      [[0, "This '(' is never closed"]],
+    );
+    assert.equal(parsed.display !== null && canonicalString(parsed.display), 'role:x');
+    const nots = parseCheckString(`${'not '.repeat(100_000)}role:x)`);
+    assert.equal(nots.failed, true);
+    assert.ok(nots.problems.some((p) => p.message.startsWith("Unmatched ')'")));
+    assert.equal(
+      nots.display !== null && canonicalString(nots.display).length,
+      'not '.repeat(100_000).length + 6,
+    );
+  });
+
   it('prints 100,000-deep trees without recursion', () => {
     const deep = `${'not '.repeat(100_000)}@`;
     const parsed = parseCheckString(deep);

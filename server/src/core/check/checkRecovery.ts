@@ -1,7 +1,7 @@
 import type { CheckNode, CheckProblem, CheckToken, Span } from './checkTypes';
 
 /**
- * A tolerant recursive-descent parser over oslo.policy's tokens, used only when the library's
+ * A tolerant parser over oslo.policy's tokens (recursive descent, on an explicit stack), used only when the library's
  * own parse fails. oslo.policy then just logs "Failed to understand rule" and denies the whole
  * rule; the editor wants to say exactly where the problem is and still show a tree.
  *
@@ -61,42 +61,84 @@ class RecoveringParser {
     return this.tokens[this.position];
   }
 
+  /**
+   * `or` with an explicit stack instead of recursion: the rules that reach this parser are the
+   * broken ones, and 10,000 unclosed parentheses (or nots) overflowed the call stack.
+   * Each step does what the grammar's recursive version would do, in the same order, so the
+   * problems come out in the same order.
+   */
   private parseOr(): CheckNode | null {
-    return this.parseJunction('or', () => this.parseAnd());
-  }
-
-  private parseAnd(): CheckNode | null {
-    return this.parseJunction('and', () => this.parseUnary());
-  }
-
-  private parseJunction(type: 'and' | 'or', operand: () => CheckNode | null): CheckNode | null {
-    const first = operand();
-    const operands: CheckNode[] = first ? [first] : [];
-    while (this.peek()?.type === type) {
-      const operator = this.tokens[this.position++];
-      const next = operand();
-      if (next) operands.push(next);
-      else this.report(operator.span, `'${operator.text}' needs a check after it: ${FAILURE_NOTE}.`);
+    const stack: Frame[] = [junction('or'), junction('and')];
+    let value: CheckNode | null = null;
+    let descending = true;
+    for (;;) {
+      if (descending) {
+        const started = this.startUnary(stack);
+        if (started === 'opened') continue;
+        descending = false;
+        value = started === 'empty group' ? null : this.unaryLeaf();
+      }
+      const frame = stack.pop();
+      if (!frame) return value;
+      switch (frame.kind) {
+        case 'not':
+          value = value ? { type: 'not', span: cover(frame.token.span, value.span), operand: value } : null;
+          break;
+        case 'group':
+          if (this.peek()?.type === ')') this.position++;
+          else if (this.position >= this.tokens.length)
+            this.report(frame.open.span, `This '(' is never closed: ${FAILURE_NOTE}.`);
+          break;
+        case 'junction':
+          if (value) frame.operands.push(value);
+          else if (frame.operator)
+            this.report(
+              frame.operator.span,
+              `'${frame.operator.text}' needs a check after it: ${FAILURE_NOTE}.`,
+            );
+          if (this.peek()?.type === frame.type) {
+            frame.operator = this.tokens[this.position++];
+            stack.push(frame);
+            if (frame.type === 'or') stack.push(junction('and'));
+            descending = true;
+            continue;
+          }
+          value = joined(frame);
+          break;
+      }
     }
-    if (operands.length === 0) return null;
-    if (operands.length === 1) return operands[0];
-    return { type, span: cover(operands[0].span, operands[operands.length - 1].span), operands };
   }
 
-  private parseUnary(): CheckNode | null {
+  /**
+   * Opens what the next token starts (`not`, or a group with its `or` and `and`), still to be
+   * read; `leaf` when the next token is one for `unaryLeaf`.
+   */
+  private startUnary(stack: Frame[]): 'opened' | 'empty group' | 'leaf' {
+    const token = this.peek();
+    if (token?.type === 'not') {
+      this.position++;
+      stack.push({ kind: 'not', token });
+      return 'opened';
+    }
+    if (token?.type !== '(') return 'leaf';
+    this.position++;
+    if (this.peek()?.type === ')') {
+      const close = this.tokens[this.position++];
+      this.report(cover(token.span, close.span), `Empty parentheses: ${FAILURE_NOTE}.`);
+      return 'empty group';
+    }
+    stack.push({ kind: 'group', open: token }, junction('or'), junction('and'));
+    return 'opened';
+  }
+
+  /** A check, or null with its problem: what stands where a check should start. */
+  private unaryLeaf(): CheckNode | null {
     const token = this.peek();
     if (!token) {
       this.report(this.endSpan(), `The rule ends where a check was expected: ${FAILURE_NOTE}.`);
       return null;
     }
     switch (token.type) {
-      case 'not': {
-        this.position++;
-        const operand = this.parseUnary();
-        return operand ? { type: 'not', span: cover(token.span, operand.span), operand } : null;
-      }
-      case '(':
-        return this.parseGroup(token);
       case 'check':
         this.position++;
         return token.check!;
@@ -115,22 +157,6 @@ class RecoveringParser {
     }
   }
 
-  private parseGroup(open: CheckToken): CheckNode | null {
-    this.position++;
-    if (this.peek()?.type === ')') {
-      const close = this.tokens[this.position++];
-      this.report(cover(open.span, close.span), `Empty parentheses: ${FAILURE_NOTE}.`);
-      return null;
-    }
-    const inner = this.parseOr();
-    if (this.peek()?.type === ')') {
-      this.position++;
-    } else if (this.position >= this.tokens.length) {
-      this.report(open.span, `This '(' is never closed: ${FAILURE_NOTE}.`);
-    }
-    return inner;
-  }
-
   private endSpan(): Span {
     const last = this.tokens[this.tokens.length - 1];
     return last ? { start: last.span.end, end: last.span.end } : this.whole;
@@ -139,6 +165,28 @@ class RecoveringParser {
   private report(span: Span, message: string): void {
     this.problems.push({ code: 'parse-failure', span, message });
   }
+}
+
+/** What the explicit stack holds: a junction being collected, a `not`, or an open group. */
+type Frame =
+  | {
+      readonly kind: 'junction';
+      readonly type: 'and' | 'or';
+      readonly operands: CheckNode[];
+      operator: CheckToken | null;
+    }
+  | { readonly kind: 'not'; readonly token: CheckToken }
+  | { readonly kind: 'group'; readonly open: CheckToken };
+
+function junction(type: 'and' | 'or'): Frame & { kind: 'junction' } {
+  return { kind: 'junction', type, operands: [], operator: null };
+}
+
+function joined(frame: Frame & { kind: 'junction' }): CheckNode | null {
+  const operands = frame.operands;
+  if (operands.length === 0) return null;
+  if (operands.length === 1) return operands[0];
+  return { type: frame.type, span: cover(operands[0].span, operands[operands.length - 1].span), operands };
 }
 
 function cover(a: Span, b: Span): Span {
