@@ -63,6 +63,14 @@ function hugeFile(megabytes: number): string {
   return chunk.repeat(Math.ceil((megabytes * 1024 * 1024) / chunk.length));
 }
 
+/** Valid up to its last token, an unclosed parenthesis: oslo.policy denies the whole rule. */
+function longCheckString(): string {
+  return `${Array(90_000)
+    .fill('role:reader')
+    .join(' or ')
+    .slice(0, (1 << 20) - 30)} or (role:admin`;
+}
+
 export function hostileCorpus(): HostileInput[] {
   const real = realFile();
   return [
@@ -90,13 +98,15 @@ export function hostileCorpus(): HostileInput[] {
     {
       name: 'a check string 1 MB long',
       file: 'policy.yaml',
-      // Valid up to its last token, an unclosed parenthesis: oslo.policy denies the whole rule.
-      bytes: utf8(
-        `"get_image": "${Array(90_000)
-          .fill('role:reader')
-          .join(' or ')
-          .slice(0, (1 << 20) - 30)} or (role:admin"\n`,
-      ),
+      bytes: utf8(`"get_image": "${longCheckString()}"\n`),
+      expect: 'parse-failure',
+      budgetMs: 12_000,
+    },
+    {
+      name: 'a check string 1 MB long in JSON',
+      file: 'policy.json',
+      // JSON strings were decoded one character at a time through the YAML decoder.
+      bytes: utf8(`{"get_image": "${longCheckString()}"}`),
       expect: 'parse-failure',
       budgetMs: 12_000,
     },
@@ -114,6 +124,28 @@ export function hostileCorpus(): HostileInput[] {
       bytes: utf8(`"get_image": "${'('.repeat(10_000)}role:admin${')'.repeat(10_000)}"\n"x": "rule:y"\n`),
       expect: 'undefined-rule',
       budgetMs: 3_000,
+    },
+    ...[10_000, 60_000, 200_000].map((depth): HostileInput => ({
+      name: `${depth.toLocaleString('en')} parentheses around one check in JSON`,
+      file: 'policy.json',
+      bytes: utf8(`{"get_image": "${'('.repeat(depth)}role:admin${')'.repeat(depth)}", "x": "rule:y"}`),
+      expect: 'undefined-rule',
+      budgetMs: 5_000,
+    })),
+    {
+      name: "60,000 parentheses, one ')' short",
+      file: 'policy.yaml',
+      // oslo.policy cannot parse it; our recovery parser once overflowed the stack locating why.
+      bytes: utf8(`"get_image": "${'('.repeat(60_000)}role:admin${')'.repeat(59_999)}"\n`),
+      expect: 'parse-failure',
+      budgetMs: 5_000,
+    },
+    {
+      name: "60,000 parentheses, one ')' short, in JSON",
+      file: 'policy.json',
+      bytes: utf8(`{"get_image": "${'('.repeat(60_000)}role:admin${')'.repeat(59_999)}"}`),
+      expect: 'parse-failure',
+      budgetMs: 5_000,
     },
     {
       name: '6,000 nested nots',
