@@ -12,7 +12,9 @@ function completed(source: string, label: string, uri?: string): string {
   const { analysis, offset, text } = documentAt(source, { uri });
   const item = complete(analysis, offset).find((i) => i.label === label);
   assert.ok(item, `${label} offered in ${JSON.stringify(source)}`);
-  const inserted = item.insertText.replace(/\$\{\d+:((?:[^}\\]|\\.)*)\}/g, '$1').replace(/\\([$}\\])/g, '$1');
+  const inserted = item.snippet
+    ? item.insertText.replace(/\$\{\d+:((?:[^}\\]|\\.)*)\}/g, '$1').replace(/\\([$}\\])/g, '$1')
+    : item.insertText;
   const edits = [{ span: item.range, newText: inserted }, ...(item.additionalEdits ?? [])];
   let out = text;
   for (const edit of edits.sort((a, b) => b.span.start - a.span.start))
@@ -90,6 +92,42 @@ describe('completion in the pure core', () => {
     const found = labels('"team": "role:x"\n"get_image": "rule:|"');
     assert.ok(found.includes('team'));
     assert.ok(found.includes('context_is_admin'));
+  });
+
+  it('a rule name after rule: is written escaped for the string it goes in', () => {
+    assert.equal(
+      completed('"a\\"b": "role:x"\n"get_image": "rule:|"\n', 'a"b'),
+      '"a\\"b": "role:x"\n"get_image": "rule:a\\"b"\n',
+    );
+    assert.equal(
+      completed('"a\\\\b": "role:x"\n"get_image": "rule:|"\n', 'a\\b'),
+      '"a\\\\b": "role:x"\n"get_image": "rule:a\\\\b"\n',
+    );
+    assert.equal(
+      completed(`"it's": "role:x"\n"get_image": 'rule:|'\n`, "it's"),
+      `"it's": "role:x"\n"get_image": 'rule:it''s'\n`,
+    );
+    assert.equal(
+      completed('{"a\\"b": "role:x", "get_image": "rule:|"}', 'a"b', 'file:///etc/glance/policy.json'),
+      '{"a\\"b": "role:x", "get_image": "rule:a\\"b"}',
+    );
+    // Typed before the file parses again (the value is still open): the quote on the line decides.
+    assert.equal(
+      completed('"a\\"b": "role:x"\n"get_image": "rule:|', 'a"b'),
+      '"a\\"b": "role:x"\n"get_image": "rule:a\\"b',
+    );
+  });
+
+  it('rule names oslo.policy cannot reference from a check string are not offered', () => {
+    const found = labels(
+      '"two words": "role:x"\n"ends)": "role:x"\n"fine(": "role:x"\n"get_image": "rule:|"',
+    );
+    assert.ok(found.includes('fine('));
+    assert.ok(!found.includes('two words'));
+    assert.ok(!found.includes('ends)'));
+    // A plain scalar has no escapes: a name it cannot hold is not offered there.
+    assert.ok(!labels('"a,b": "role:x"\nget_image: rule:|\n').includes('a,b'));
+    assert.ok(labels('"a,b": "role:x"\nget_image: "rule:|"\n').includes('a,b'));
   });
 
   it('offers check kinds and operators at the start of a check', () => {

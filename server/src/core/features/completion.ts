@@ -2,7 +2,9 @@ import type { Span } from '../check/checkTypes';
 import { CREDENTIAL_KEYS, describeAttribute, KEYSTONE_ROLES } from '../catalog/vocabulary';
 import type { PolicyAnalysis } from './analysis';
 import { yamlDoubleQuoted } from '../document/scalarWriting';
+import type { StringRuleValue } from '../document/documentTypes';
 import type { TextEdit } from './entryEdits';
+import { inStyle, referenceable } from './valueEdits';
 import { flowMappingStart, flowPosition, placeKey } from './keyCompletion';
 
 export type CompletionKind = 'policy' | 'rule' | 'role' | 'attribute' | 'kind' | 'operator' | 'credential';
@@ -53,7 +55,11 @@ export function complete(analysis: PolicyAnalysis, offset: number): CompletionIt
   if (attribute) return attributes(analysis, { start: offset - attribute[1].length, end: offset });
   const piece = /[^\s"'(]*$/.exec(value)![0];
   const pieceStart = offset - piece.length;
-  if (piece.startsWith('rule:')) return rules(analysis, { start: pieceStart + 5, end: offset });
+  if (piece.startsWith('rule:')) {
+    const style =
+      scalarStyleAt(analysis, offset) ?? typedStyle(json, valueStart > 0 ? before[valueStart - 1] : '');
+    return rules(analysis, { start: pieceStart + 5, end: offset }, style);
+  }
   if (piece.startsWith('role:')) return roles(analysis, { start: pieceStart + 5, end: offset });
   if (piece.includes(':')) return [];
   return [
@@ -119,16 +125,37 @@ function policyNames(
 /** Text a snippet inserts literally: `$`, `}` and `\\` are its own syntax. */
 const snippetText = (text: string): string => text.replace(/[$}\\]/g, '\\$&');
 
-function rules(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
+/** The style of the string value being typed in, when the parse has one there. */
+function scalarStyleAt(analysis: PolicyAnalysis, offset: number): StringRuleValue['style'] | null {
+  const value = analysis.entryAt(offset)?.entry.value;
+  if (value?.kind !== 'string' || offset < value.span.start || offset > value.span.end) return null;
+  return value.style;
+}
+
+/** Without a parse, the quote that opened the value on this line tells. */
+function typedStyle(json: boolean, quote: string): StringRuleValue['style'] {
+  if (json) return 'json';
+  return quote === '"' ? 'double' : quote === "'" ? 'single' : 'plain';
+}
+
+/**
+ * Rule names, each written as the scalar's style needs (`\"` in a double-quoted string, `''`
+ * in a single-quoted one); names oslo.policy cannot reference from a check string (with
+ * whitespace, ending in `)`) or the style cannot hold are not offered.
+ */
+function rules(analysis: PolicyAnalysis, range: Span, style: StringRuleValue['style']): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const [name, effective] of analysis.policy.rules) {
+    const written = referenceable(name) ? inStyle(style, name) : null;
+    if (written === null) continue;
     const fromFile = effective.origin.kind === 'file';
     items.push({
       label: name,
       kind: 'rule',
-      insertText: name,
+      insertText: written,
       snippet: false,
       range,
+      filterText: written === name ? undefined : written,
       detail: fromFile ? 'defined in this file' : 'registered default',
       sortText: `${fromFile ? '0' : '1'}${name}`,
     });

@@ -60,7 +60,7 @@ const YAML_UNREADABLE = /[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{1
 const PLAIN_UNSAFE = /[\0 \t\r\n\x85\u2028\u2029,?[\]{}]|:$/;
 
 /** The name as written inside the scalar's own style, or null when that style cannot hold it. */
-function inStyle(style: StringRuleValue['style'], name: string): string | null {
+export function inStyle(style: StringRuleValue['style'], name: string): string | null {
   if (style === 'json') return JSON.stringify(name).slice(1, -1);
   if (style === 'double') return yamlDoubleQuoted(name).slice(1, -1);
   if (YAML_UNREADABLE.test(name) || /[\n\r\x85\u2028\u2029]/.test(name)) return null;
