@@ -4,7 +4,7 @@ import { pyTruthy } from '../python/pyTruth';
 import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
 import { chunkYaml } from './yamlChunks';
-import { mayHaveStreamQuirk, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
+import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { YamlNodeReader } from './yamlNodes';
 import { PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
@@ -182,17 +182,12 @@ function longKeyFailure(
     let colon = end;
     while (colon < text.length && text.charCodeAt(colon) === 0x20) colon++;
     if (text.charCodeAt(colon) !== 0x3a || colon - start <= SIMPLE_KEY_REACH) continue;
-    const span = { start: colon, end: colon + 1 };
-    const message = 'mapping values are not allowed here';
-    return {
-      load: { kind: 'raises', exception: 'ValueError', message, span },
-      problem: {
-        span,
-        severity: 'error',
-        code: 'yaml-syntax',
-        message: `YAML syntax error for PyYAML: ${message} (the key is more than ${SIMPLE_KEY_REACH} characters long, too far for PyYAML to read it as a key): oslo.policy cannot load this file.`,
-      },
-    };
+    return raises(
+      colon,
+      colon + 1,
+      'mapping values are not allowed here',
+      ` (the key is more than ${SIMPLE_KEY_REACH} characters long, too far for PyYAML to read it as a key)`,
+    );
   }
   return null;
 }

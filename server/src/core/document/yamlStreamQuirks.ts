@@ -31,7 +31,8 @@ export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): bo
   return MAYBE_KEYLESS.test(text.slice(start, end));
 }
 
-function raises(start: number, end: number, message: string, advice: string): StreamQuirk {
+/** A PyYAML syntax error at [start, end): the load raises ValueError, reported as `yaml-syntax`. */
+export function raises(start: number, end: number, message: string, advice: string): StreamQuirk {
   const span = { start, end };
   return {
     load: { kind: 'raises', exception: 'ValueError', message, span },
