@@ -18,7 +18,7 @@ import {
 import { DEFAULT_IMPLIED_ROLES, DEFAULT_PERSONAS, type PersonaSpec } from '../simulate/personas';
 import type { DiagnosticSeverity } from './diagnosticTypes';
 import { FeatureMemo } from './featureMemo';
-import { NO_LAYERS, type PolicyLayers } from './layers';
+import { NO_LAYERS, winnersOf, type PolicyLayers } from './layers';
 
 /** The settings of the `osPolicy.*` namespace that the core uses (the client passes them through). */
 export interface PolicySettings {
@@ -313,8 +313,7 @@ class Analysis implements PolicyAnalysis {
   readonly suggester: Suggester;
   readonly memo: FeatureMemo;
   readonly layers: PolicyLayers;
-  // Both made when first asked for: a keystroke's diagnostics need neither.
-  private winners: Map<string, ParsedEntry> | null = null;
+  // Made when first asked for: a keystroke's diagnostics do not need it (`byName` neither, see `winnersOf`).
   private starts: number[] | null = null;
 
   constructor(
@@ -339,12 +338,7 @@ class Analysis implements PolicyAnalysis {
   }
 
   get byName(): ReadonlyMap<string, ParsedEntry> {
-    if (!this.winners) {
-      this.winners = new Map();
-      for (const entry of this.file.entries)
-        if (entry.wins && entry.entry.name !== null) this.winners.set(entry.entry.name, entry);
-    }
-    return this.winners;
+    return winnersOf(this.file);
   }
 
   entryAt(offset: number): ParsedEntry | null {

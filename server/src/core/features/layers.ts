@@ -28,7 +28,8 @@ export interface LayerDefinition {
 const winnersByFile = new WeakMap<LoadedFile, ReadonlyMap<string, ParsedEntry>>();
 const linesByFile = new WeakMap<LoadedFile, LineIndex>();
 
-function winnersOf(file: LoadedFile): ReadonlyMap<string, ParsedEntry> {
+/** A file's winning entries by name (the last of a duplicated key), made once per loaded file. */
+export function winnersOf(file: LoadedFile): ReadonlyMap<string, ParsedEntry> {
   let winners = winnersByFile.get(file);
   if (!winners) {
     const byName = new Map<string, ParsedEntry>();
@@ -97,12 +98,20 @@ export function namesReferencedByLayers(
   const own = layers.before.length;
   order.forEach((winners, index) => {
     if (index === own) return;
+    const later = order.slice(index + 1);
     for (const [name, entry] of winners as ReadonlyMap<string, ParsedEntry>) {
-      if (order.slice(index + 1).some((later) => later.has(name))) continue;
+      if (later.some((names) => names.has(name))) continue;
       for (const reference of entry.references) referenced.add(reference.match);
     }
   });
   return referenced;
+}
+
+/** Names some file loaded after this one defines: this file's rules of those names have no effect. */
+export function namesDefinedLater(layers: PolicyLayers): Set<string> {
+  const names = new Set<string>();
+  for (const layer of layers.after) for (const name of winnersOf(layer.file).keys()) names.add(name);
+  return names;
 }
 
 /** How a layer is named to the user: its path from this file's folder when near, else its URI. */

@@ -4,7 +4,13 @@ import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
 import { fileDiagnostics } from './diagnostics';
 import { placedDiagnostics } from './entryPassMemo';
-import { laterDefinition, layerLabel, namesReferencedByLayers, type LayerDefinition } from './layers';
+import {
+  laterDefinition,
+  layerLabel,
+  namesDefinedLater,
+  namesReferencedByLayers,
+  type LayerDefinition,
+} from './layers';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -61,8 +67,9 @@ export function overridesDeprecatedName(
 function layerDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   if (analysis.layers.after.length === 0) return [];
   const diagnostics: PolicyDiagnostic[] = [];
+  const replaced = namesDefinedLater(analysis.layers);
   for (const { entry, wins } of analysis.file.entries) {
-    if (!wins || entry.name === null) continue;
+    if (!wins || entry.name === null || !replaced.has(entry.name)) continue;
     const later = laterDefinition(analysis.layers, entry.name);
     if (later) diagnostics.push(overriddenByLayer(analysis, entry.name, entry.keySpan, later));
   }
@@ -104,10 +111,12 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   const shadowing = new Set<string>();
   const layers = analysis.layers;
   const layered = layers.before.length + layers.after.length > 0;
+  // Replaced by a later policy.d file (see `layerDiagnostics`): nothing else about them matters.
+  const replaced = layered ? namesDefinedLater(layers) : null;
   for (const { entry, references, wins } of analysis.file.entries) {
     if (wins) {
       // A rule a later policy.d file replaces refers to nothing in the merged policy.
-      if (layered && entry.name !== null && laterDefinition(layers, entry.name)) continue;
+      if (replaced && entry.name !== null && replaced.has(entry.name)) continue;
       for (const reference of references) referenced.add(reference.match);
     } else if (entry.name !== null) shadowing.add(entry.name);
   }
@@ -119,8 +128,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
   for (const { entry, structure, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const name = entry.name;
-    // Replaced by a later policy.d file (see `layerDiagnostics`): nothing else about it matters.
-    if (layered && laterDefinition(layers, name)) continue;
+    if (replaced?.has(name)) continue;
     const registered = analysis.registered.get(name);
     const replacement = analysis.renamed.get(name);
     if (replacement && !registered) {
