@@ -129,7 +129,7 @@ export function chunkYaml(text: string): ChunkedText {
     position = lineEnd + 1;
   }
   if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
-  if (!wholeDocument && keepsTrailingBreaks(text)) wholeDocument = true;
+  if (!wholeDocument && blockScalarsReadWhole(text)) wholeDocument = true;
   return { chunks, comments, wholeDocument };
 }
 
@@ -144,7 +144,7 @@ const SPACES_ONLY_LINE = /^ +\r?$/m;
  * indicator (`|2`) decides which. Such texts are read whole, block scalars decoded as PyYAML
  * does (`"\n"` is not `""` to oslo.policy: a rule of only whitespace denies, an empty one allows).
  */
-function keepsTrailingBreaks(text: string): boolean {
+function blockScalarsReadWhole(text: string): boolean {
   // Most policy files have no block scalar at all: one native scan each.
   if (!text.includes('|') && !text.includes('>')) return false;
   BLOCK_HEADER.lastIndex = 0;

@@ -104,50 +104,34 @@ const MAYBE_KEYLESS = /(^|[\n{,])[ ]*[?:]([ \r\n]|$)/;
 /** The first `:` with no key before it, or the first explicit `?` key, in stream order. */
 function keylessValueQuirk(text: string): StreamQuirk | null {
   if (!MAYBE_KEYLESS.test(text)) return null;
-  let found: StreamQuirk | null = null;
-  const visit = (node: unknown, depth: number): void => {
-    if (found || depth > 200 || typeof node !== 'object' || node === null) return;
-    const token = node as { type?: string; items?: unknown[]; value?: unknown };
-    if (token.type === 'document') return visit(token.value, depth + 1);
-    if (token.type !== 'block-map' && token.type !== 'flow-collection') return;
-    for (const item of (token.items ?? []) as CstItem[]) {
-      if (found) return;
+  return firstInCst<StreamQuirk>(text, {
+    descend: (node) => node.type === 'block-map' || node.type === 'flow-collection',
+    item(item, collection) {
       const explicit = item.start?.find((t) => t.type === 'explicit-key-ind');
-      const colon = item.sep?.find((t) => t.type === 'map-value-ind');
       if (explicit) {
-        found = unpredictable(
+        return unpredictable(
           explicit.offset,
           explicit.offset + 1,
           'An explicit `? ` key is read differently by PyYAML (which oslo.policy uses) and by this tool; not modelled. Write the key before its colon',
         );
-        return;
       }
-      if (item.key === null && colon) {
-        found =
-          token.type === 'block-map'
-            ? raises(
-                colon.offset,
-                colon.offset + 1,
-                "expected <block end>, but found ':'",
-                ' (a colon with no key)',
-              )
-            : raises(
-                colon.offset,
-                colon.offset + 1,
-                "expected the node content, but found ':'",
-                ' (a colon with no key)',
-              );
-        return;
-      }
-      visit(item.key, depth + 1);
-      visit(item.value, depth + 1);
-    }
-  };
-  for (const token of new Parser().parse(text)) {
-    visit(token, 0);
-    if (found) break;
-  }
-  return found;
+      const colon = item.sep?.find((t) => t.type === 'map-value-ind');
+      if (item.key !== null || !colon) return undefined;
+      const expected =
+        collection.type === 'block-map'
+          ? "expected <block end>, but found ':'"
+          : "expected the node content, but found ':'";
+      return raises(colon.offset, colon.offset + 1, expected, ' (a colon with no key)');
+    },
+  });
+}
+
+interface CstNode {
+  readonly type?: string;
+  readonly offset?: number;
+  readonly source?: string;
+  readonly items?: readonly CstItem[];
+  readonly value?: unknown;
 }
 
 interface CstItem {
@@ -158,6 +142,41 @@ interface CstItem {
 }
 
 /**
+ * Walks the `yaml` package's CST of `text` in stream order (each node, each collection item,
+ * then its key and value); the first answer that is not undefined ends the walk and is
+ * returned (null too).
+ */
+function firstInCst<T>(
+  text: string,
+  visit: {
+    readonly node?: (node: CstNode) => T | null | undefined;
+    readonly item?: (item: CstItem, collection: CstNode) => T | null | undefined;
+    /** Whether to visit a collection's items at all (all by default). */
+    readonly descend?: (node: CstNode) => boolean;
+  },
+): T | null {
+  let answer: T | null | undefined;
+  const walk = (raw: unknown, depth: number): void => {
+    if (answer !== undefined || depth > 200 || typeof raw !== 'object' || raw === null) return;
+    const node = raw as CstNode;
+    if (node.type === 'document') return walk(node.value, depth + 1);
+    answer = visit.node?.(node);
+    if (visit.descend && !visit.descend(node)) return;
+    for (const item of node.items ?? []) {
+      if (answer !== undefined) return;
+      answer = visit.item?.(item, node);
+      walk(item.key, depth + 1);
+      walk(item.value, depth + 1);
+    }
+  };
+  for (const token of new Parser().parse(text)) {
+    walk(token, 0);
+    if (answer !== undefined) break;
+  }
+  return answer ?? null;
+}
+
+/**
  * A quoted scalar whose continuation lines are not indented: PyYAML reads on to the closing
  * quote (its flow scalars ignore indentation, only a `---`/`...` line or the end of the text
  * stops them), the `yaml` package ends the scalar at the line break and reads the rest as
@@ -165,39 +184,19 @@ interface CstItem {
  * PyYAML fails there too.
  */
 export function unindentedQuotedScalar(text: string): { start: number; end: number } | null {
-  let found: { start: number; end: number } | null = null;
-  const visit = (node: unknown, depth: number): void => {
-    if (found || depth > 200 || typeof node !== 'object' || node === null) return;
-    const token = node as {
-      type?: string;
-      offset?: number;
-      source?: string;
-      items?: CstItem[];
-      value?: unknown;
-    };
-    if (token.type === 'document') return visit(token.value, depth + 1);
-    if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
-      const source = token.source ?? '';
+  return firstInCst<{ start: number; end: number }>(text, {
+    node(node) {
+      if (node.type !== 'double-quoted-scalar' && node.type !== 'single-quoted-scalar') return undefined;
+      const source = node.source ?? '';
       const quote = source[0];
       const closed = source.length > 1 && source.endsWith(quote) && !(quote === '"' && escapedEnd(source));
-      if (!closed) {
-        const end = pyyamlQuotedEnd(text, token.offset ?? 0);
-        if (end >= 0) found = { start: token.offset ?? 0, end };
-        else found = { start: -1, end: -1 };
-      }
-      return;
-    }
-    for (const item of token.items ?? []) {
-      visit(item.key, depth + 1);
-      visit(item.value, depth + 1);
-    }
-  };
-  for (const token of new Parser().parse(text)) {
-    visit(token, 0);
-    if (found) break;
-  }
-  const result = found as { start: number; end: number } | null;
-  return result && result.start >= 0 ? result : null;
+      if (closed) return undefined;
+      // The first unclosed one decides: where PyYAML ends it, or nothing if PyYAML fails too.
+      const start = node.offset ?? 0;
+      const end = pyyamlQuotedEnd(text, start);
+      return end >= 0 ? { start, end } : null;
+    },
+  });
 }
 
 /** An odd run of backslashes before the final quote: the quote is escaped. */
