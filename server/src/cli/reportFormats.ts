@@ -30,17 +30,19 @@ function region(
   };
 }
 
+/** Line offsets of other files' texts, made once per text (many diagnostics can point into one). */
+const otherLines = new Map<string, LineIndex>();
+
 /** Where related information is: in the diagnosed file, or in another (a policy.d layer). */
 function relatedPlace(file: AnalysedFile, related: RelatedInformation): { path: string; lines: LineIndex } {
   if (!related.inFile) return { path: file.path, lines: file.lines };
-  const uri = related.inFile.uri;
+  const { uri, text } = related.inFile;
+  let lines = otherLines.get(text);
+  if (!lines) otherLines.set(text, (lines = new LineIndex(text)));
   // As the files on the command line are named: relative to the working directory when inside it.
   const absolute = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
   const fromHere = relative(resolve('.'), absolute);
-  return {
-    path: uri.startsWith('file:') && !fromHere.startsWith('..') ? fromHere : absolute,
-    lines: new LineIndex(related.inFile.text),
-  };
+  return { path: uri.startsWith('file:') && !fromHere.startsWith('..') ? fromHere : absolute, lines };
 }
 
 /** `file:line:col: severity: message [code]`, one line per diagnostic. */
