@@ -13,7 +13,7 @@ function mocha(dir, extra = []) {
 }
 
 export const tiers = [
-  { name: 'unit', run: mocha('unit') },
+  { name: 'unit', needsServices: true, run: mocha('unit') },
   // TextMate grammar assertions and snapshots (vscode-tmgrammar-test).
   { name: 'grammar', run: async () => (await import('./grammar-test.mjs')).grammarTests() },
   { name: 'lsp', needsServices: true, run: mocha('lsp', ['--timeout', '120000']) },
