@@ -1,7 +1,6 @@
 import type { LeafCheckNode, ParsedRule } from '../check/checkTypes';
 import type { PolicyEntry } from '../document/documentTypes';
 import { GenerationMap } from '../document/generations';
-import { entryIdentity } from '../document/shiftEntry';
 import type { LoadFailure, ParsedEntry } from './loadPolicy';
 
 /** A parse with spans relative to the start of the value it was read from. */
@@ -28,8 +27,6 @@ interface CachedRule extends RelativeParse {
  */
 export class ParsedRuleCache {
   private readonly rules = new GenerationMap<CachedRule>();
-  /** The same entry read once and moved since (see `entryIdentity`) has the same parse: no text to slice and hash. */
-  private readonly byIdentity = new WeakMap<PolicyEntry, CachedRule>();
   /** The last reading's loaded entries, in order: those an edit did not move are reused. */
   loaded: readonly ParsedEntry[] = [];
   /** The generation of that reading (see `LoadedFile.generation`), -1 before the first. */
@@ -38,15 +35,6 @@ export class ParsedRuleCache {
   winners: { readonly keys: readonly PolicyEntry['key'][]; readonly winners: Uint8Array } | null = null;
 
   parse(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): RelativeParse {
-    const identity = entryIdentity(entry);
-    const known = this.byIdentity.get(identity);
-    if (known) return known;
-    const found = this.byText(text, entry, parse);
-    this.byIdentity.set(identity, found);
-    return found;
-  }
-
-  private byText(text: string, entry: PolicyEntry, parse: (entry: PolicyEntry) => RelativeParse): CachedRule {
     const value = entry.value;
     const start = value.span.start;
     const source = text.slice(start, value.span.end);
