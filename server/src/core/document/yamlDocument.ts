@@ -49,10 +49,18 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   cache.quirkFree = !suspect;
   const quirk = suspect ? streamQuirk(text) : null;
   // PyYAML stops at the first error in the stream: the quirk's, unless the reading's comes first.
-  if (quirk && (reading.load.kind !== 'raises' || reading.load.span.start > quirk.load.span.start)) {
+  // A top level that is not a mapping fails only after the whole stream is read: never first.
+  const notAMapping = reading.load.kind === 'raises' && reading.load.exception === 'AttributeError';
+  if (
+    quirk &&
+    (reading.load.kind !== 'raises' || notAMapping || reading.load.span.start > quirk.load.span.start)
+  ) {
     const load =
       quirk.load.kind === 'unpredictable' && reading.load.kind === 'raises' ? reading.load : quirk.load;
-    return withFailure({ ...reading, load, problems: [...reading.problems, quirk.problem] }, scannerFailure);
+    const problems = reading.problems.filter(
+      (problem) => load === reading.load || problem.code !== 'not-a-mapping',
+    );
+    return withFailure({ ...reading, load, problems: [...problems, quirk.problem] }, scannerFailure);
   }
   return withFailure(reading, scannerFailure);
 }

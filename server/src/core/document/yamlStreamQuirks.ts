@@ -98,14 +98,19 @@ function directiveQuirk(text: string): StreamQuirk | null {
   return null;
 }
 
-/** Only texts where a `:` or `?` can begin an entry are parsed again for this. */
-const MAYBE_KEYLESS = /(^|[\n{,])[ ]*[?:]([ \r\n]|$)/;
+/**
+ * Only texts where a `:` or `?` can begin an entry are parsed again for this: at the start of
+ * a line, after `{`, `[` or `,`, or after the `- ` of (nested) sequence entries.
+ */
+const MAYBE_KEYLESS = /(^|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)/;
 
 /** The first `:` with no key before it, or the first explicit `?` key, in stream order. */
 function keylessValueQuirk(text: string): StreamQuirk | null {
   if (!MAYBE_KEYLESS.test(text)) return null;
   return firstInCst<StreamQuirk>(text, {
-    descend: (node) => node.type === 'block-map' || node.type === 'flow-collection',
+    // Sequences too: the old list form (`- : x`, `[: x]`) fails to load as well.
+    descend: (node) =>
+      node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection',
     item(item, collection) {
       const explicit = item.start?.find((t) => t.type === 'explicit-key-ind');
       if (explicit) {
