@@ -24,6 +24,7 @@ import {
   type Diagnostic,
   type InitializeResult,
   type Range,
+  type TextDocumentPositionParams,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -176,11 +177,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   connection.onInitialized(() => store.initialized());
 
+  /** The analysed document a request at a position is about, and that position as an offset. */
+  const locate = (params: TextDocumentPositionParams): { state: DocumentState; offset: number } | null => {
+    const state = store.current(params.textDocument.uri);
+    return state && { state, offset: state.lines.offset(params.position.line, params.position.character) };
+  };
+
   connection.onCompletion(
     guarded('completion', [] as CompletionItem[], (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return [];
-      const offset = state.lines.offset(params.position.line, params.position.character);
+      const located = locate(params);
+      if (!located) return [];
+      const { state, offset } = located;
       return complete(state.analysis, offset).map((item) => ({
         label: item.label,
         kind: COMPLETION_KINDS[item.kind],
@@ -202,12 +209,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onHover(
     guarded('hover', null, (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return null;
-      const result = hover(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-      );
+      const located = locate(params);
+      if (!located) return null;
+      const { state, offset } = located;
+      const result = hover(state.analysis, offset);
       return result
         ? {
             contents: { kind: MarkupKind.Markdown, value: result.markdown },
@@ -219,12 +224,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDefinition(
     guarded('definition', null, (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return null;
-      const found = definition(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-      );
+      const located = locate(params);
+      if (!located) return null;
+      const { state, offset } = located;
+      const found = definition(state.analysis, offset);
       if (!found) return null;
       if (found.kind === 'file') return { uri: params.textDocument.uri, range: range(state, found.span) };
       if (found.kind === 'layer') return { uri: found.uri, range: rangeIn(found, found.span) };
@@ -234,12 +237,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onReferences(
     guarded('references', [], (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return [];
-      const at = ruleNameAt(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-      );
+      const located = locate(params);
+      if (!located) return [];
+      const { state, offset } = located;
+      const at = ruleNameAt(state.analysis, offset);
       if (!at) return [];
       const wanted = (o: Occurrence): boolean => params.context.includeDeclaration || !o.isDefinition;
       const here = occurrences(state.analysis, at.name)
@@ -255,12 +256,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDocumentHighlight(
     guarded('highlight', [], (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return [];
-      const at = ruleNameAt(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-      );
+      const located = locate(params);
+      if (!located) return [];
+      const { state, offset } = located;
+      const at = ruleNameAt(state.analysis, offset);
       if (!at) return [];
       return occurrences(state.analysis, at.name).map((o) => ({
         range: range(state, o.span),
@@ -275,12 +274,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onPrepareRename(
     guarded('prepareRename', null, (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return null;
-      const answer = prepareRename(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-      );
+      const located = locate(params);
+      if (!located) return null;
+      const { state, offset } = located;
+      const answer = prepareRename(state.analysis, offset);
       if (!answer) return null;
       if (!answer.ok) return refuse(answer.message);
       return { range: range(state, answer.span), placeholder: answer.placeholder };
@@ -289,13 +286,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onRenameRequest(
     guarded('rename', null, (params) => {
-      const state = store.current(params.textDocument.uri);
-      if (!state) return null;
-      const answer = renameRule(
-        state.analysis,
-        state.lines.offset(params.position.line, params.position.character),
-        params.newName,
-      );
+      const located = locate(params);
+      if (!located) return null;
+      const { state, offset } = located;
+      const answer = renameRule(state.analysis, offset, params.newName);
       if (!answer) return null;
       if (!answer.ok) return refuse(answer.message);
       const changes: NonNullable<WorkspaceEdit['changes']> = {

@@ -1,8 +1,8 @@
 import { jsonToPy, parseJsonLocated } from '../python/pyJson';
 import { pyTruthy } from '../python/pyTruth';
-import { pyTypeName } from '../python/pyValue';
 import type { LoadBehaviour, PolicyDocument, SyntaxProblem } from './documentTypes';
 import { jsonEntries } from './jsonDocument';
+import { notAMapping } from './notAMapping';
 import { readYaml, YamlPieceCache } from './yamlDocument';
 
 /**
@@ -21,15 +21,9 @@ export function readPolicyDocument(source: string, cache?: YamlPieceCache): Poli
     if (root.kind !== 'object') {
       const value = jsonToPy(root);
       if (pyTruthy(value)) {
-        const span = { start: root.start, end: root.end };
-        const message = `'${pyTypeName(value)}' object has no attribute 'items'`;
-        load = { kind: 'raises', exception: 'AttributeError', message, span };
-        problems.push({
-          span,
-          message: `The file is not a mapping of rule names to rules (oslo.policy raises AttributeError: ${message}).`,
-          severity: 'error',
-          code: 'not-a-mapping',
-        });
+        const failure = notAMapping(value, { start: root.start, end: root.end });
+        load = failure.load;
+        problems.push(failure.problem);
       }
     }
     return { text, format: 'json', entries: jsonEntries(text, root), problems, load, comments: [] };

@@ -1,8 +1,9 @@
 import { CST, Lexer, isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Span } from '../check/checkTypes';
 import { pyTruthy } from '../python/pyTruth';
-import { pyStr, pyTypeName, type PyValue } from '../python/pyValue';
+import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
+import { notAMapping } from './notAMapping';
 import { chunkYaml } from './yamlChunks';
 import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
@@ -155,15 +156,9 @@ function composeWhole(text: string): YamlReading {
   } else if (contents !== null && load.kind === 'loads') {
     const value = topLevelValue(reader, contents);
     if (value && pyTruthy(value)) {
-      const span = spanOfNode(contents) ?? { start: 0, end: text.length };
-      const message = `'${pyTypeName(value)}' object has no attribute 'items'`;
-      load = { kind: 'raises', exception: 'AttributeError', message, span };
-      problems.push({
-        span,
-        message: `The file is not a mapping of rule names to rules (oslo.policy raises AttributeError: ${message}).`,
-        severity: 'error',
-        code: 'not-a-mapping',
-      });
+      const failure = notAMapping(value, spanOfNode(contents) ?? { start: 0, end: text.length });
+      load = failure.load;
+      problems.push(failure.problem);
     }
   }
   // PyYAML composes the whole document before constructing any value: its anchor errors come first.

@@ -167,32 +167,21 @@ function roles(analysis: PolicyAnalysis, range: Span): CompletionItem[] {
   const items: CompletionItem[] = [];
   const keystone = new Map(KEYSTONE_ROLES.map((role) => [role.name, role.description]));
   const seen = new Set<string>();
-  for (const [role, users] of analysis.vocabulary.roles) {
+  const add = (role: string, detail: string, sortText: string): void => {
     seen.add(role);
-    items.push({
-      label: role,
-      kind: 'role',
-      insertText: role,
-      snippet: false,
-      range,
-      detail: keystone.get(role) ?? `used by ${users.length} default(s)`,
-      sortText: `${keystone.has(role) ? '0' : '1'}${role}`,
-    });
+    items.push({ label: role, kind: 'role', insertText: role, snippet: false, range, detail, sortText });
+  };
+  for (const [role, users] of analysis.vocabulary.roles) {
+    add(
+      role,
+      keystone.get(role) ?? `used by ${users.length} default(s)`,
+      `${keystone.has(role) ? '0' : '1'}${role}`,
+    );
   }
-  // Roles the file itself uses.
+  // Roles the file itself uses (oslo.policy compares roles lowercased).
   for (const match of analysis.file.document.text.matchAll(/role:([A-Za-z0-9_.-]+)/g)) {
     const role = match[1].toLowerCase();
-    if (seen.has(role)) continue;
-    seen.add(role);
-    items.push({
-      label: role,
-      kind: 'role',
-      insertText: role,
-      snippet: false,
-      range,
-      detail: 'used in this file',
-      sortText: `2${role}`,
-    });
+    if (!seen.has(role)) add(role, 'used in this file', `2${role}`);
   }
   return items;
 }

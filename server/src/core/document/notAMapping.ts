@@ -1,0 +1,22 @@
+import { pyTypeName, type PyValue } from '../python/pyValue';
+import type { LoadBehaviour, SyntaxProblem } from './documentTypes';
+
+/**
+ * A top level that is not a mapping (and not empty or false: `parsed or {}`), JSON or YAML
+ * alike: oslo.policy's `.items()` on it raises AttributeError.
+ */
+export function notAMapping(
+  value: PyValue,
+  span: { start: number; end: number },
+): { load: LoadBehaviour; problem: SyntaxProblem } {
+  const message = `'${pyTypeName(value)}' object has no attribute 'items'`;
+  return {
+    load: { kind: 'raises', exception: 'AttributeError', message, span },
+    problem: {
+      span,
+      message: `The file is not a mapping of rule names to rules (oslo.policy raises AttributeError: ${message}).`,
+      severity: 'error',
+      code: 'not-a-mapping',
+    },
+  };
+}
