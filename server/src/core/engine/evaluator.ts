@@ -12,6 +12,8 @@ import {
   type TraceNode,
 } from './outcome';
 import {
+  EVAL_DEPTH_EXCEPTION,
+  EVAL_DEPTH_MESSAGE,
   EVAL_LEAF_UNITS,
   EVAL_UNITS_PER_LEVEL,
   judgeDepth,
@@ -69,6 +71,10 @@ export class Evaluator {
 
 class EvaluationRun {
   private readonly tracing: boolean;
+  /** The evaluation reached a depth where the calling service's stack decides. */
+  private reachedBand = false;
+  /** Deciding as a service called from a shallow stack would: on to the depth no stack allows. */
+  private shallow = false;
 
   constructor(
     private readonly input: EvaluationInput,
@@ -78,6 +84,18 @@ class EvaluationRun {
   }
 
   rootRule(rule: EnforcedRule): Decision {
+    const decision = this.decideRoot(rule);
+    if (!this.reachedBand) return decision;
+    // A service with a deep stack raises where the depth became unpredictable; one with a
+    // shallow stack evaluates on. If even that one raises the TypeError of the limit (a rule
+    // that refers to itself), every service does.
+    this.shallow = true;
+    const shallow = this.decideRoot(rule);
+    const outcome = shallow.outcome;
+    return outcome.kind === 'raises' && outcome.exception === EVAL_DEPTH_EXCEPTION ? shallow : decision;
+  }
+
+  private decideRoot(rule: EnforcedRule): Decision {
     if (!this.tracing) return { outcome: this.ruleOutcome(rule, 1), trace: null };
     const trace = this.rule(rule, 1);
     return { outcome: trace.outcome, trace };
@@ -145,16 +163,21 @@ class EvaluationRun {
 
   private node(node: CheckNode, level: number): TraceNode {
     const depth = judgeDepth(level * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS);
-    if (depth !== 'safe') {
-      const outcome =
-        depth === 'raises'
-          ? raises(
-              'RecursionError',
-              'maximum recursion depth exceeded while evaluating nested checks',
-              node.span,
-            )
-          : unknown(unpredictableDepthReason('The evaluation'), node.span);
+    if (depth === 'raises') {
+      const outcome = raises(
+        EVAL_DEPTH_EXCEPTION,
+        `${EVAL_DEPTH_MESSAGE} (Python's recursion limit, hit while evaluating nested checks)`,
+        node.span,
+      );
       return this.leafResult(node, outcome, () => 'too deep');
+    }
+    if (depth === 'unpredictable' && !this.shallow) {
+      this.reachedBand = true;
+      return this.leafResult(
+        node,
+        unknown(unpredictableDepthReason('The evaluation'), node.span),
+        () => 'too deep',
+      );
     }
     switch (node.type) {
       case 'always':

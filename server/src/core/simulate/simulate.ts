@@ -8,6 +8,8 @@ import { decideGeneric, decideRole } from '../engine/leafChecks';
 import { LeafCache } from '../engine/leafCache';
 import { describeOutcome, type Outcome, type TraceNode } from '../engine/outcome';
 import {
+  EVAL_DEPTH_EXCEPTION,
+  EVAL_DEPTH_MESSAGE,
   EVAL_LEAF_UNITS,
   EVAL_UNITS_PER_LEVEL,
   judgeDepth,
@@ -178,6 +180,10 @@ export class CredsSimulation {
   private tracing = false;
   private deepest = 0;
   private depthLimited = false;
+  /** The evaluation reached a depth where the calling service's stack decides. */
+  private reachedBand = false;
+  /** Deciding as a service called from a shallow stack would: on to the depth no stack allows. */
+  private shallow = false;
   private visited = 0;
 
   constructor(
@@ -229,11 +235,27 @@ export class CredsSimulation {
         return finish(FALSE, mode, note(check, `enforce_scope: the token is ${scope}-scoped: denied`));
       }
     }
-    const steps: SimulationStep[] = [];
+    let steps: SimulationStep[] = [];
     this.visited = 0;
+    this.reachedBand = false;
     let condition: Condition;
     try {
       condition = this.enforced(resolved.rule, 1, steps);
+      if (this.reachedBand) {
+        // As the engine decides: if a service with a shallow stack raises the limit's TypeError
+        // too (a rule that refers to itself), every service does.
+        const shallowSteps: SimulationStep[] = [];
+        this.shallow = true;
+        try {
+          const shallow = this.enforced(resolved.rule, 1, shallowSteps);
+          if (shallow.type === 'raises' && shallow.exception === EVAL_DEPTH_EXCEPTION) {
+            condition = shallow;
+            steps = shallowSteps;
+          }
+        } finally {
+          this.shallow = false;
+        }
+      }
     } catch (error) {
       if (!(error instanceof TooLarge)) throw error;
       this.deepest = 0;
@@ -288,11 +310,12 @@ export class CredsSimulation {
     this.deepest = Math.max(this.deepest, level);
     if (++this.visited > MAX_VISITED) throw new TooLarge();
     const depth = judgeDepth(level * EVAL_UNITS_PER_LEVEL + EVAL_LEAF_UNITS);
-    if (depth !== 'safe') {
+    if (depth === 'raises' || (depth === 'unpredictable' && !this.shallow)) {
       this.depthLimited = true;
+      if (depth === 'unpredictable') this.reachedBand = true;
       const condition: Condition =
         depth === 'raises'
-          ? { type: 'raises', exception: 'RecursionError', message: 'maximum recursion depth exceeded' }
+          ? { type: 'raises', exception: EVAL_DEPTH_EXCEPTION, message: EVAL_DEPTH_MESSAGE }
           : { type: 'unknown', reason: unpredictableDepthReason('The evaluation') };
       return this.step(node, condition, '', [], steps);
     }
