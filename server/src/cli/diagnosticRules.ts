@@ -110,7 +110,7 @@ const RULES: readonly DiagnosticRule[] = [
     'rule-cycle',
     'Rules refer to each other in a cycle',
     'error',
-    'Evaluating a rule on the cycle recurses until Python raises RecursionError. Break the cycle.',
+    "Evaluating a rule on the cycle recurses to Python's recursion limit: the enforcement raises TypeError (unsupported callable). Break the cycle.",
   ),
   rule(
     'unknown-policy',

@@ -256,7 +256,7 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
         code: 'rule-cycle',
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
-          `(cycle: ${pathOf(component)}). When evaluation reaches the cycle, oslo.policy recurses until RecursionError.`,
+          `(cycle: ${pathOf(component)}). When evaluation reaches the cycle, oslo.policy recurses to Python's recursion limit and raises TypeError (unsupported callable).`,
         related,
       });
     }
