@@ -73,6 +73,12 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two BOMs at the start', text: '\uFEFF\uFEFFa: "@"\n', certain: false },
   { name: 'a BOM at the start', text: '\uFEFFa: "@"\n', names: ['a'] },
   { name: 'a BOM inside a value', text: 'a: "@\uFEFF"\nb: x\uFEFF\n', names: ['a', 'b'] },
+  { name: 'a \\U escape past U+10FFFF', text: 'a: "\\U00110000"\nb: "@"\n' },
+  { name: 'a \\U escape past a C int', text: 'a: ["\\UFFFFFFFF"]\n' },
+  { name: 'a refused character in a top-level list', text: '- a\x07\n' },
+  { name: 'a tab in a top-level list', text: '- 1:60\t# c\n' },
+  { name: 'a NEL before a top-level string', text: '\x85"" \n', certain: false },
+  { name: 'a LS before a syntax error', text: 'a: b #c\n\u2028\n', certain: false },
   {
     name: 'a merge key with a mapping',
     text: 'base: &b {a: "role:x"}\n<<: *b\nb: "role:y"\n',

@@ -136,7 +136,10 @@ export function decodeDoubleQuoted(raw: string, base: number): DecodedScalar | n
       if (width === undefined) return null;
       const hex = raw.slice(index + 2, index + 2 + width);
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) return null;
-      builder.push(String.fromCodePoint(parseInt(hex, 16)), base + index);
+      const code = parseInt(hex, 16);
+      // Beyond Unicode (`\U00110000`): PyYAML's chr() raises, the file does not load.
+      if (code > 0x10ffff) return null;
+      builder.push(String.fromCodePoint(code), base + index);
       index += 2 + width;
     } else if (char === '\n' || char === '\r') {
       dropTrailingBlanks(builder);

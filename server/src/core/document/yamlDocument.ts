@@ -86,14 +86,27 @@ function withFailure(
   reading: YamlReading,
   scannerFailure: { load: LoadBehaviour; problem: SyntaxProblem } | null,
 ): YamlReading {
-  if (scannerFailure && reading.load.kind !== 'raises') {
+  if (scannerFailure && scannerFailsFirst(scannerFailure.load, reading.load)) {
     return {
       ...reading,
       load: scannerFailure.load,
-      problems: [...reading.problems, scannerFailure.problem],
+      problems: [
+        ...reading.problems.filter((problem) => problem.code !== 'not-a-mapping'),
+        scannerFailure.problem,
+      ],
     };
   }
   return reading;
+}
+
+/** Whether PyYAML meets what `pyyamlOnlyFailure` found before what the reading found. */
+function scannerFailsFirst(failure: LoadBehaviour, reading: LoadBehaviour): boolean {
+  if (reading.kind === 'loads' || failure.kind === 'loads') return reading.kind === 'loads';
+  // PyYAML's Reader checks every character of a string before scanning any of it.
+  if (failure.kind === 'raises' && failure.message.startsWith('unacceptable character')) return true;
+  // A top level that is not a mapping fails only once the whole stream is read.
+  if (reading.kind === 'raises' && reading.exception === 'AttributeError') return true;
+  return failure.span.start <= reading.span.start;
 }
 
 function readWhole(text: string): YamlReading {
@@ -127,7 +140,8 @@ function composeWhole(text: string): YamlReading {
         severity: 'error',
         code: 'yaml-syntax',
       });
-      if (load.kind !== 'raises') load = { kind: 'raises', exception: 'ValueError', message, span };
+      if (load.kind !== 'raises')
+        load = { kind: 'raises', exception: 'ValueError', message, span, ...beyondUnicode(text, start) };
     }
   }
   if (list.length > 1) {
@@ -164,6 +178,20 @@ function composeWhole(text: string): YamlReading {
   // PyYAML composes the whole document before constructing any value: its anchor errors come first.
   if (load.kind === 'loads') load = anchorFailure(first) ?? readerLoad(reader);
   return { entries, problems, load, comments: collectComments(text) };
+}
+
+/**
+ * A `\U` escape past U+10FFFF: PyYAML's scanner calls chr() on it, which raises ValueError, or
+ * OverflowError from 0x80000000 on (not a C int); neither is a YAMLError, oslo.policy passes it on.
+ */
+function beyondUnicode(text: string, at: number): { exception: string; message: string } | null {
+  const escape = /^\\U([0-9a-fA-F]{8})/.exec(text.slice(at, at + 10));
+  if (!escape) return null;
+  const code = parseInt(escape[1], 16);
+  if (code <= 0x10ffff) return null;
+  return code >= 0x80000000
+    ? { exception: 'OverflowError', message: 'Python int too large to convert to C int' }
+    : { exception: 'ValueError', message: 'chr() arg not in range(0x110000)' };
 }
 
 /**
