@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
+import type { ListItem, RuleValue } from '../../server/src/core/document/documentTypes';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
-import { strRepr } from '../../server/src/core/python/pyRepr';
-import { parsedByOsloOrError, runOracle } from '../support/oracle';
+import { pyRepr, strRepr } from '../../server/src/core/python/pyRepr';
+import { pyTypeName, type PyValue } from '../../server/src/core/python/pyValue';
+import {
+  parsedByOsloOrError,
+  runOracle,
+  valuesByOslo,
+  type OsloKey,
+  type OsloValue,
+} from '../support/oracle';
 import { Random, runSeed } from '../support/random';
 
 /**
@@ -186,3 +194,50 @@ describe('block scalars against PyYAML', function () {
     assert.deepEqual(wrong.slice(0, 8), [], `OS_POLICY_SEED=${seed}`);
   });
 });
+
+/**
+ * Texts whose values PyYAML decodes differently from the `yaml` package: each string value (in
+ * the list form too, and the keys of a mapping there) against `parse_file_contents`'.
+ */
+const VALUE_CASES: readonly { name: string; text: string }[] = [
+  { name: 'an escaped line break then an empty line', text: 'a: "x\\\n\n  y"\nb: "\\\n\n    "\n' },
+  { name: 'an escaped line break then two empty lines', text: 'a:\n  - "x\\\r\n    \r\n\r\n    y"\n' },
+];
+
+describe('decoded values against PyYAML', function () {
+  this.timeout(120_000);
+
+  it('reads every key and string value as parse_file_contents returns it', () => {
+    const oslo = valuesByOslo(VALUE_CASES.map(({ text }) => text));
+    const wrong: string[] = [];
+    VALUE_CASES.forEach(({ name, text }, index) => {
+      const theirs = oslo[index];
+      const document = readPolicyDocument(text);
+      if ('error' in theirs || document.load.kind !== 'loads') {
+        wrong.push(`${name}: ours ${document.load.kind}, oslo.policy ${JSON.stringify(theirs)}`);
+        return;
+      }
+      // Python's dict: a repeated key keeps its first place and its last value.
+      const ours = new Map<string, [OsloKey, OsloValue]>();
+      for (const entry of document.entries) {
+        const key = keyOf(entry.name, entry.key);
+        ours.set(JSON.stringify(key), [key, valueOf(entry.value)]);
+      }
+      const read = JSON.stringify([...ours.values()]);
+      const expected = JSON.stringify(theirs.items);
+      if (read !== expected) wrong.push(`${name}: ours ${read}, oslo.policy ${expected}`);
+    });
+    assert.deepEqual(wrong, []);
+  });
+});
+
+function keyOf(name: string | null, key: PyValue): OsloKey {
+  return name !== null ? ['str', name] : ['other', pyRepr(key)];
+}
+
+function valueOf(value: RuleValue | ListItem): OsloValue {
+  if (value.kind === 'string') return ['str', 'text' in value ? value.text : value.value.text];
+  if (value.kind === 'list') return ['list', value.items.map(valueOf)];
+  // Python's type name: `date` where ours says `datetime.date`.
+  return ['other', pyTypeName(value.value).replace(/^datetime\./, '')];
+}

@@ -142,3 +142,43 @@ export function parsedByOsloOrError(texts: readonly string[]): (Record<string, s
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, string> | string);
 }
+
+/**
+ * A rule value as `parse_file_contents` returns it, for comparing the decoding: a string as
+ * itself, a list or a dict (its keys, as oslo.policy iterates it) two levels deep, anything
+ * else as its type name.
+ */
+export type OsloValue = readonly ['str', string] | readonly ['list', readonly OsloValue[]] | readonly ['other', string];
+
+/** Each text's `parse_file_contents`: its (deduplicated) keys, str or repr, with their values; or what it raised. */
+export function valuesByOslo(
+  texts: readonly string[],
+): ({ readonly items: readonly (readonly [OsloKey, OsloValue])[] } | { readonly error: string })[] {
+  const script = [
+    'import json, sys, logging',
+    'logging.disable(logging.CRITICAL)',
+    'from oslo_policy import policy',
+    'def value(v, depth=0):',
+    '    if isinstance(v, str): return ["str", v]',
+    '    if isinstance(v, (list, dict)): return ["list", [value(x, depth + 1) for x in v] if depth < 2 else []]',
+    '    return ["other", type(v).__name__]',
+    'def key(k):',
+    '    return ["str", k] if isinstance(k, str) else ["other", repr(k)]',
+    'for text in json.load(sys.stdin):',
+    '    try:',
+    '        rules = policy.parse_file_contents(text)',
+    '        print(json.dumps({"items": [[key(k), value(v)] for k, v in rules.items()]}))',
+    '    except Exception as e:',
+    '        print(json.dumps({"error": type(e).__name__ + ": " + str(e)[:200]}))',
+  ].join('\n');
+  const run = spawnSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(texts),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { items: [OsloKey, OsloValue][] } | { error: string });
+}

@@ -122,9 +122,15 @@ export function decodeDoubleQuoted(raw: string, base: number): DecodedScalar | n
     if (char === '\\') {
       const next = raw[index + 1];
       if (next === '\n' || next === '\r') {
-        // An escaped line break joins the lines without a space.
+        // An escaped line break joins the lines without a space; each empty line after it is
+        // still a line feed (PyYAML's scan_flow_scalar_breaks; the `yaml` package folds them).
         index += next === '\r' && raw[index + 2] === '\n' ? 3 : 2;
-        while (index < end && isBlank(raw[index])) index++;
+        for (;;) {
+          while (index < end && isBlank(raw[index])) index++;
+          if (index >= end || (raw[index] !== '\n' && raw[index] !== '\r')) break;
+          builder.push('\n', base + index);
+          index += raw[index] === '\r' && raw[index + 1] === '\n' ? 2 : 1;
+        }
         continue;
       }
       if (next in SIMPLE_ESCAPES) {

@@ -45,6 +45,10 @@ export class YamlNodeReader {
   /** A scalar's string as PyYAML reads it: the `yaml` package's, but for block scalars read whole. */
   private sourceValue(node: Scalar): string {
     const value = typeof node.value === 'string' ? node.value : '';
+    if (node.type === 'QUOTE_DOUBLE' && node.range) {
+      const raw = this.text.slice(node.range[0], node.range[1]);
+      if (ESCAPED_BREAK_THEN_EMPTY_LINE.test(raw)) return decodeDoubleQuoted(raw, 0)?.text ?? value;
+    }
     if (!this.wholeText || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED') || !node.range)
       return value;
     const header = node.range[0];
@@ -259,6 +263,9 @@ export class YamlNodeReader {
     this.unpredictable ??= { reason, span };
   }
 }
+
+/** An escaped line break then an empty line: the `yaml` package folds what PyYAML keeps. */
+const ESCAPED_BREAK_THEN_EMPTY_LINE = /\\\r?\n[ \t]*[\r\n]/;
 
 /** An untagged plain `<<` key: PyYAML's merge key. */
 function isMergeKey(node: Node | null): boolean {
