@@ -81,6 +81,9 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two BOMs at the start', text: '\uFEFF\uFEFFa: "@"\n', certain: false },
   { name: 'a BOM at the start', text: '\uFEFFa: "@"\n', names: ['a'] },
   { name: 'a BOM inside a value', text: 'a: "@\uFEFF"\nb: x\uFEFF\n', names: ['a', 'b'] },
+  { name: 'a block scalar tagged ! ending in a line break', text: 'a: ! |\n  yes\n', certain: false },
+  { name: 'a merge key tagged !', text: '! <<: "x"\nb: "@"\n' },
+  { name: 'a = key tagged !', text: '! =: "x"\nb: "@"\n', names: ['=', 'b'] },
   { name: 'a \\U escape past U+10FFFF', text: 'a: "\\U00110000"\nb: "@"\n' },
   { name: 'a \\U escape past a C int', text: 'a: ["\\UFFFFFFFF"]\n' },
   { name: 'a refused character in a top-level list', text: '- a\x07\n' },
@@ -201,6 +204,10 @@ describe('block scalars against PyYAML', function () {
  */
 const VALUE_CASES: readonly { name: string; text: string }[] = [
   { name: 'an escaped line break then an empty line', text: 'a: "x\\\n\n  y"\nb: "\\\n\n    "\n' },
+  { name: 'scalars tagged !', text: 'a: ! 1\nb: ! "yes"\nc: !\nd: ! |-\n  12\ne: ! \'x\'\n! 2: "@"\n' },
+  { name: 'a mapping in the list form with a repeated key', text: 'a: [{"role:x": 1, "role:x": 2, ~: 3, ~: 4}]\n' },
+  { name: 'an indentation indicator in a nested list', text: 'a:\n  - - >2-\n      role:x\n  - - |1\n       y\n' },
+  { name: 'an indentation indicator after a tagged key', text: 'a:\n  - y\n!!str b: >3-\n    \n   x\n' },
   { name: 'an escaped line break then two empty lines', text: 'a:\n  - "x\\\r\n    \r\n\r\n    y"\n' },
 ];
 

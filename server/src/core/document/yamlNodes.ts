@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
 import type { Span } from '../check/checkTypes';
-import { PY_NONE, pyStr, type PyValue } from '../python/pyValue';
+import { PY_NONE, pyEquals, pyStr, type PyValue } from '../python/pyValue';
 import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './documentTypes';
 import { pyyamlBlockScalar } from './pyyamlBlockScalar';
 import { readPlainScalar, type ScalarReading } from './pyyamlScalars';
@@ -106,7 +106,7 @@ export class YamlNodeReader {
         this.markUnpredictable('a merge key (<<) merges another mapping into this one', span);
         return pyStr('<<');
       }
-      if (node.type === 'PLAIN' && !node.tag && node.value === '=') return pyStr('=');
+      if (isImplicit(node) && node.value === '=') return pyStr('=');
       return this.scalarValue(node);
     }
     // A sequence or mapping as key: PyYAML's construct_mapping refuses unhashable keys.
@@ -142,13 +142,19 @@ export class YamlNodeReader {
       : isMap(node)
         ? node.items.map((pair) => (isPair(pair) ? (pair.key as Node | null) : null))
         : [];
+    // A mapping's keys as its dict has them: a repeated key once, where it first was.
+    const seen: PyValue[] | null = isMap(node) ? [] : null;
     for (const raw of children) {
       const child = this.deref(raw);
       const span = this.span(raw);
       if (child === null) {
+        if (seen?.some((key) => key.t === 'none')) continue;
+        seen?.push(PY_NONE);
         items.push({ kind: 'other', value: PY_NONE, span });
       } else if (isScalar(child)) {
         const value = this.scalarValue(child);
+        if (seen?.some((key) => pyEquals(key, value))) continue;
+        seen?.push(value);
         if (value.t === 'str') items.push({ kind: 'string', value: this.stringValue(child, value.v) });
         else items.push({ kind: 'other', value, span });
       } else if (isSeq(child) || isMap(child)) {
@@ -208,7 +214,17 @@ export class YamlNodeReader {
     const text = this.sourceValue(node);
     const tag = node.tag;
     if (!tag || tag === '!') {
-      return node.type === 'PLAIN' && !tag ? this.read(readPlainScalar(text), node) : pyStr(text);
+      // PyYAML resolves a scalar tagged `!` by its content as if plain, whatever its style
+      // (`! "1"` is the int 1, `! ''` None), where YAML makes it a string.
+      if (tag === '!' && text.endsWith('\n')) {
+        // Python's `$` also matches before a final line feed, and some constructors then choke
+        // on it (`! |` over `yes` is KeyError 'yes\n'): not modelled.
+        const typed = readPlainScalar(text.slice(0, -1));
+        if (!typed.ok || typed.value.t !== 'str')
+          this.markUnpredictable(`the tag ! on a block scalar ending in a line break`, this.span(node));
+        return pyStr(text);
+      }
+      return node.type === 'PLAIN' || tag === '!' ? this.read(readPlainScalar(text), node) : pyStr(text);
     }
     switch (tag) {
       case 'tag:yaml.org,2002:str':
@@ -267,9 +283,14 @@ export class YamlNodeReader {
 /** An escaped line break then an empty line: the `yaml` package folds what PyYAML keeps. */
 const ESCAPED_BREAK_THEN_EMPTY_LINE = /\\\r?\n[ \t]*[\r\n]/;
 
-/** An untagged plain `<<` key: PyYAML's merge key. */
+/** An untagged plain `<<` key (or any `!`-tagged one): PyYAML's merge key. */
 function isMergeKey(node: Node | null): boolean {
-  return node !== null && isScalar(node) && node.type === 'PLAIN' && !node.tag && node.value === '<<';
+  return node !== null && isScalar(node) && isImplicit(node) && node.value === '<<';
+}
+
+/** A scalar PyYAML types by its content: plain and untagged, or tagged `!`. */
+function isImplicit(node: Scalar): boolean {
+  return node.tag === '!' || (node.type === 'PLAIN' && !node.tag);
 }
 
 /**
@@ -280,7 +301,17 @@ function blockParentIndent(text: string, header: number): number {
   const lineStart = text.lastIndexOf('\n', header - 1) + 1;
   let first = lineStart;
   while (text[first] === ' ') first++;
-  if (first === header || text[first] === '!' || text[first] === '&') {
+  // `- - |2`, `- key: |2`: the innermost collection starts after the last `- ` on the line.
+  let entry = -1;
+  while (first < header && text[first] === '-' && text[first + 1] === ' ') {
+    entry = first;
+    first += 2;
+    while (text[first] === ' ') first++;
+  }
+  // Nothing but tags and anchors before the header: it starts the node there.
+  const startsNode = first === header || /^(?:[!&][^ ]* +)+$/.test(text.slice(first, header));
+  if (entry >= 0 && startsNode) return entry - lineStart;
+  if (startsNode) {
     // The nearest line before with content (not blank, not a comment).
     let end = lineStart - 1;
     while (end > 0) {
