@@ -81,6 +81,9 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two BOMs at the start', text: '\uFEFF\uFEFFa: "@"\n', certain: false },
   { name: 'a BOM at the start', text: '\uFEFFa: "@"\n', names: ['a'] },
   { name: 'a BOM inside a value', text: 'a: "@\uFEFF"\nb: x\uFEFF\n', names: ['a', 'b'] },
+  { name: "a single-quoted value ending in '' at a line end", text: "a: 'x''\nb: y\n" },
+  { name: 'a double-quoted value ending in \\" at a line end', text: 'a: "x\\"\nb: y\n' },
+  { name: "a single-quoted value ending in '' at the end", text: "---\na: 'x''" },
   { name: 'a block scalar tagged ! ending in a line break', text: 'a: ! |\n  yes\n', certain: false },
   { name: 'a merge key tagged !', text: '! <<: "x"\nb: "@"\n' },
   { name: 'a = key tagged !', text: '! =: "x"\nb: "@"\n', names: ['=', 'b'] },
@@ -204,6 +207,10 @@ describe('block scalars against PyYAML', function () {
  */
 const VALUE_CASES: readonly { name: string; text: string }[] = [
   { name: 'an escaped line break then an empty line', text: 'a: "x\\\n\n  y"\nb: "\\\n\n    "\n' },
+  { name: 'a block scalar with no final line break', text: 'b: |\n  y\na: |\n  x' },
+  { name: 'a folded scalar in a list, no final line break', text: 'a:\n  - >\n    x\n    y' },
+  { name: 'an indented # line ending a block scalar', text: 'a: |\n  x\n  # c\nb: y\n' },
+  { name: "an indented # line in a quoted value after ''", text: "a: '''\n  # c'\nb: y\n" },
   { name: 'scalars tagged !', text: 'a: ! 1\nb: ! "yes"\nc: !\nd: ! |-\n  12\ne: ! \'x\'\n! 2: "@"\n' },
   { name: 'a mapping in the list form with a repeated key', text: 'a: [{"role:x": 1, "role:x": 2, ~: 3, ~: 4}]\n' },
   { name: 'an indentation indicator in a nested list', text: 'a:\n  - - >2-\n      role:x\n  - - |1\n       y\n' },

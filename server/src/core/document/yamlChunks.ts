@@ -128,14 +128,16 @@ export function chunkYaml(text: string): ChunkedText {
     }
     position = lineEnd + 1;
   }
+  const lastStart = openStart >= 0 ? openStart : chunks.count > 0 ? chunks.start(chunks.count - 1) : 0;
   if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
-  if (!wholeDocument && blockScalarsReadWhole(text)) wholeDocument = true;
+  if (!wholeDocument && blockScalarsReadWhole(text, lastStart)) wholeDocument = true;
   return { chunks, comments, wholeDocument };
 }
 
 /** A block scalar header at the end of a line, its indicators captured. */
 const BLOCK_HEADER = /(?:^|[:-]) *(?:[!&][^ \n]* +)*[|>]([-+0-9]{0,2})[ \t]*(?:#[^\n]*)?\r?$/gm;
 const SPACES_ONLY_LINE = /^ +\r?$/m;
+const INDENTED_HASH_LINE = /^[ \t]+#/m;
 
 /**
  * A piece ends at its last non-blank line, and the `yaml` package decodes some block scalars
@@ -143,17 +145,22 @@ const SPACES_ONLY_LINE = /^ +\r?$/m;
  * the value, lines of spaces beyond the indentation are content to PyYAML, and an indentation
  * indicator (`|2`) decides which. Such texts are read whole, block scalars decoded as PyYAML
  * does (`"\n"` is not `""` to oslo.policy: a rule of only whitespace denies, an empty one allows).
+ * `lastPieceStart` is where the text's last piece starts.
  */
-function blockScalarsReadWhole(text: string): boolean {
+function blockScalarsReadWhole(text: string, lastPieceStart: number): boolean {
   // Most policy files have no block scalar at all: one native scan each.
   if (!text.includes('|') && !text.includes('>')) return false;
   BLOCK_HEADER.lastIndex = 0;
   let sawHeader = false;
+  // A block scalar in the last piece of a text with no final line break: PyYAML then has no
+  // line break to keep (`a: |` over `x` is 'x'), the `yaml` package adds one.
+  const unended = !/[\n\r]$/.test(text);
   for (let match = BLOCK_HEADER.exec(text); match; match = BLOCK_HEADER.exec(text)) {
-    if (match[1].length > 0) return true;
+    if (match[1].length > 0 || (unended && match.index >= lastPieceStart)) return true;
     sawHeader = true;
   }
-  return sawHeader && SPACES_ONLY_LINE.test(text);
+  // An indented `#` line ends a piece as a comment, but inside a block scalar it is content.
+  return sawHeader && (SPACES_ONLY_LINE.test(text) || INDENTED_HASH_LINE.test(text));
 }
 
 const DASH = 0x2d;

@@ -8,7 +8,7 @@ import { chunkYaml } from './yamlChunks';
 import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { YamlNodeReader } from './yamlNodes';
-import { PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
+import { closedInput, PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
 
 /**
  * Reads a policy file as PyYAML's `safe_load` would, with the `yaml` package doing the parsing.
@@ -124,7 +124,7 @@ function readWhole(text: string): YamlReading {
 }
 
 function composeWhole(text: string): YamlReading {
-  const docs = parseAllDocuments(text, PARSE_OPTIONS);
+  const docs = parseAllDocuments(closedInput(text), PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
   let load: LoadBehaviour = { kind: 'loads' };
   const list = Array.isArray(docs) ? docs : [];

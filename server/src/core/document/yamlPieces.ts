@@ -207,7 +207,7 @@ function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
   // A deep piece is judged (and maybe not composed at all) by the whole-document reading.
   if (pieceNeedsWholeDocument(piece) || mayNestDeeply(piece)) return whole;
   // No document at all (a lone BOM): the whole text is read instead.
-  const doc = parseAllDocuments(piece, PARSE_OPTIONS)[0] as Document | undefined;
+  const doc = parseAllDocuments(closedInput(piece), PARSE_OPTIONS)[0] as Document | undefined;
   if (!doc || doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
   const reader = new YamlNodeReader(piece, chunk.start, doc);
   return {
@@ -217,6 +217,16 @@ function readPiece(text: string, piece: string, chunk: Chunk): PieceReading {
     load: readerLoad(reader),
     complex: true,
   };
+}
+
+/**
+ * The `yaml` package takes a quoted scalar cut off by the end of its input (`'x''`, `"x\"`) as
+ * closed, where PyYAML finds the end of the stream inside it: given a line break after it, the
+ * `yaml` package sees the missing quote too. Offsets are unchanged.
+ */
+export function closedInput(source: string): string {
+  const last = source.charCodeAt(source.length - 1);
+  return last === 0x27 /* ' */ || last === 0x22 /* " */ ? `${source}\n` : source;
 }
 
 export interface PiecesReading {
