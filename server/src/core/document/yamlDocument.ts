@@ -169,7 +169,11 @@ function composeWhole(text: string): YamlReading {
     }
   } else if (contents !== null && load.kind === 'loads') {
     const value = topLevelValue(reader, contents);
-    if (value && pyTruthy(value)) {
+    // PyYAML constructs the whole value (and may fail there) before oslo.policy calls .items().
+    if (isSeq(contents)) reader.constructAll(contents);
+    const failure = anchorFailure(first) ?? readerLoad(reader);
+    if (failure.kind !== 'loads') load = failure;
+    else if (value && pyTruthy(value)) {
       const failure = notAMapping(value, spanOfNode(contents) ?? { start: 0, end: text.length });
       load = failure.load;
       problems.push(failure.problem);

@@ -130,8 +130,35 @@ export class YamlNodeReader {
         source: this.text.slice(span.start - this.base, span.end - this.base),
       };
     }
-    if (isSeq(node) || isMap(node)) return { kind: 'list', items: this.listItems(node, 1), span };
+    if (isSeq(node) || isMap(node)) {
+      const items = this.listItems(node, 1);
+      this.constructAll(node);
+      return { kind: 'list', items, span };
+    }
     return { kind: 'other', value: PY_NONE, span, source: '' };
+  }
+
+  /**
+   * Constructs every scalar under a collection, as PyYAML does before oslo.policy looks at any
+   * (a bad tag or date three levels down, or in a mapping's values, still fails the load), and
+   * refuses unhashable keys of mappings. Aliases are not followed: their anchors were visited.
+   */
+  constructAll(root: Node): void {
+    const stack: unknown[] = [root];
+    while (stack.length > 0 && this.failure === null) {
+      const node = stack.pop();
+      if (isScalar(node)) this.scalarValue(node);
+      else if (isSeq(node)) for (let index = node.items.length - 1; index >= 0; index--) stack.push(node.items[index]);
+      else if (isMap(node)) {
+        for (let index = node.items.length - 1; index >= 0; index--) {
+          const pair = node.items[index];
+          if (!isPair(pair)) continue;
+          if (isSeq(pair.key) || isMap(pair.key))
+            this.fail('ConstructorError', 'while constructing a mapping: found unhashable key', this.span(pair.key));
+          stack.push(pair.value, pair.key);
+        }
+      }
+    }
   }
 
   /** A sequence (or a mapping, which oslo.policy iterates by its keys) as the old list form. */
