@@ -218,8 +218,14 @@ const VALUE_CASES: readonly { name: string; text: string }[] = [
   { name: 'an indented # line ending a block scalar', text: 'a: |\n  x\n  # c\nb: y\n' },
   { name: "an indented # line in a quoted value after ''", text: "a: '''\n  # c'\nb: y\n" },
   { name: 'scalars tagged !', text: 'a: ! 1\nb: ! "yes"\nc: !\nd: ! |-\n  12\ne: ! \'x\'\n! 2: "@"\n' },
-  { name: 'a mapping in the list form with a repeated key', text: 'a: [{"role:x": 1, "role:x": 2, ~: 3, ~: 4}]\n' },
-  { name: 'an indentation indicator in a nested list', text: 'a:\n  - - >2-\n      role:x\n  - - |1\n       y\n' },
+  {
+    name: 'a mapping in the list form with a repeated key',
+    text: 'a: [{"role:x": 1, "role:x": 2, ~: 3, ~: 4}]\n',
+  },
+  {
+    name: 'an indentation indicator in a nested list',
+    text: 'a:\n  - - >2-\n      role:x\n  - - |1\n       y\n',
+  },
   { name: 'an indentation indicator after a tagged key', text: 'a:\n  - y\n!!str b: >3-\n    \n   x\n' },
   { name: 'an escaped line break then two empty lines', text: 'a:\n  - "x\\\r\n    \r\n\r\n    y"\n' },
 ];

@@ -148,7 +148,8 @@ export function parsedByOsloOrError(texts: readonly string[]): (Record<string, s
  * itself, a list or a dict (its keys, as oslo.policy iterates it) two levels deep, anything
  * else as its type name.
  */
-export type OsloValue = readonly ['str', string] | readonly ['list', readonly OsloValue[]] | readonly ['other', string];
+export type OsloValue =
+  readonly ['str', string] | readonly ['list', readonly OsloValue[]] | readonly ['other', string];
 
 /** Each text's `parse_file_contents`: its (deduplicated) keys, str or repr, with their values; or what it raised. */
 export function valuesByOslo(

@@ -8,7 +8,14 @@ import { chunkYaml } from './yamlChunks';
 import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { YamlNodeReader } from './yamlNodes';
-import { closedInput, PARSE_OPTIONS, readerLoad, readPieces, YamlPieceCache, type PiecesReading } from './yamlPieces';
+import {
+  closedInput,
+  PARSE_OPTIONS,
+  readerLoad,
+  readPieces,
+  YamlPieceCache,
+  type PiecesReading,
+} from './yamlPieces';
 
 /**
  * Reads a policy file as PyYAML's `safe_load` would, with the `yaml` package doing the parsing.

@@ -148,13 +148,18 @@ export class YamlNodeReader {
     while (stack.length > 0 && this.failure === null) {
       const node = stack.pop();
       if (isScalar(node)) this.scalarValue(node);
-      else if (isSeq(node)) for (let index = node.items.length - 1; index >= 0; index--) stack.push(node.items[index]);
+      else if (isSeq(node))
+        for (let index = node.items.length - 1; index >= 0; index--) stack.push(node.items[index]);
       else if (isMap(node)) {
         for (let index = node.items.length - 1; index >= 0; index--) {
           const pair = node.items[index];
           if (!isPair(pair)) continue;
           if (isSeq(pair.key) || isMap(pair.key))
-            this.fail('ConstructorError', 'while constructing a mapping: found unhashable key', this.span(pair.key));
+            this.fail(
+              'ConstructorError',
+              'while constructing a mapping: found unhashable key',
+              this.span(pair.key),
+            );
           stack.push(pair.value, pair.key);
         }
       }
