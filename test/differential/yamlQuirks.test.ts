@@ -43,6 +43,8 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two %YAML directives', text: '%YAML 1.1\n%YAML 1.1\n---\na: "@"\n' },
   { name: 'a directive with a comment', text: '%YAML 1.1 # c\n\n---\na: "@"\n', names: ['a'] },
   { name: 'an unknown directive', text: '%FOO bar baz\n---\na: "@"\n', names: ['a'] },
+  { name: 'a directive and nothing else', text: '%YAML 1.1\n# c\n' },
+  { name: 'an unknown directive and nothing else', text: '%x' },
   { name: 'a directive and no ---', text: '%YAML 1.1\na: "@"\n' },
   { name: 'a %TAG directive', text: '%TAG !e! tag:example.com,2000:\n---\na: "@"\n', certain: false },
   { name: 'a colon with no key', text: ': "role:x"\nb: "@"\n' },
