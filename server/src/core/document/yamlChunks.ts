@@ -154,7 +154,8 @@ function blockScalarsReadWhole(text: string, lastPieceStart: number): boolean {
   let sawHeader = false;
   // A block scalar in the last piece of a text with no final line break: PyYAML then has no
   // line break to keep (`a: |` over `x` is 'x'), the `yaml` package adds one.
-  const unended = !/[\n\r]$/.test(text);
+  const last = text.charCodeAt(text.length - 1);
+  const unended = last !== 0x0a && last !== 0x0d;
   for (let match = BLOCK_HEADER.exec(text); match; match = BLOCK_HEADER.exec(text)) {
     if (match[1].length > 0 || (unended && match.index >= lastPieceStart)) return true;
     sawHeader = true;
