@@ -152,7 +152,7 @@ function composeWhole(text: string): YamlReading {
     }
   }
   if (list.length > 1) {
-    const span = spanOfNode(list[1].contents) ?? { start: 0, end: 0 };
+    const span = spanOfNode(list[1].contents, text) ?? { start: 0, end: 0 };
     const message = 'expected a single document in the stream, but found another document';
     problems.push({
       span,
@@ -181,7 +181,7 @@ function composeWhole(text: string): YamlReading {
     const failure = anchorFailure(first) ?? readerLoad(reader);
     if (failure.kind !== 'loads') load = failure;
     else if (value && pyTruthy(value)) {
-      const failure = notAMapping(value, spanOfNode(contents) ?? { start: 0, end: text.length });
+      const failure = notAMapping(value, spanOfNode(contents, text) ?? { start: 0, end: text.length });
       load = failure.load;
       problems.push(failure.problem);
     }
@@ -268,9 +268,10 @@ function topLevelValue(reader: YamlNodeReader, contents: unknown): PyValue | nul
   return null;
 }
 
-function spanOfNode(node: unknown): Span | null {
+/** Inside `text`, which may have been parsed with a line break added (see `closedInput`). */
+function spanOfNode(node: unknown, text: string): Span | null {
   const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? { start: range[0], end: range[1] } : null;
+  return range ? { start: Math.min(range[0], text.length), end: Math.min(range[1], text.length) } : null;
 }
 
 /** `#` comments at the start of a line or after a blank, outside quoted scalars (for conversions). */

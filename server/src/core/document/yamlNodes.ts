@@ -58,7 +58,17 @@ export class YamlNodeReader {
   span(node: Node | null | undefined): Span {
     const range = node?.range;
     if (!range) return { start: this.base, end: this.base };
-    return { start: this.base + range[0], end: this.base + range[1] };
+    const [start, end] = this.inside(range);
+    return { start: this.base + start, end: this.base + end };
+  }
+
+  /**
+   * A node's range kept inside the text: the text may have been parsed with a line break added
+   * after it (see `closedInput`), and nodes cut off by its end then reach past it.
+   */
+  private inside(range: readonly number[]): [number, number] {
+    const length = this.text.length;
+    return [Math.min(range[0], length), Math.min(range[1], length)];
   }
 
   entriesOf(mapNode: Node): PolicyEntry[] {
@@ -217,7 +227,7 @@ export class YamlNodeReader {
   }
 
   private decode(node: Scalar, value: string): DecodedScalar {
-    const range = node.range!;
+    const range = this.inside(node.range!);
     const start = this.base + range[0];
     const raw = this.text.slice(range[0], range[1]);
     let decoded: DecodedScalar | null;
