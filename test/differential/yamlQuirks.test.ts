@@ -60,6 +60,11 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a colon with no key later in a flow list', text: 'a:\n  - ["role:x", : x]\n' },
   { name: 'a colon with no key in a top-level list', text: '- a\n- : x\n' },
   { name: 'a list item holding a colon', text: 'a:\n  - "role:x"\n  - "b: c"\n', names: ['a'] },
+  { name: 'a dash before a closing bracket', text: 'a: [-]\nb: "@"\n', certain: false },
+  { name: 'a dash before a comma', text: 'a: ["role:x", -, x]\n', certain: false },
+  { name: 'a dash before a closing brace', text: '{"a": -}\n', certain: false },
+  { name: 'a dash and a space in a flow list', text: 'a: [ - ]\n' },
+  { name: 'a dash starting a word in a flow list', text: 'a: [-x]\n', names: ['a'] },
   { name: 'a colon in a block scalar', text: 'a: |\n  : x\nb: "@"\n', names: ['a', 'b'] },
   { name: 'an explicit empty key', text: '? \n: "@"\n', certain: false },
   {

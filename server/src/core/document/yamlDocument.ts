@@ -130,6 +130,16 @@ function readWhole(text: string): YamlReading {
   return { ...read, problems: [...read.problems, deep.problem], load };
 }
 
+const DASH_IN_FLOW =
+  "PyYAML (which oslo.policy uses) reads a '-' right before ',', ']' or '}' as the string '-', other YAML readers as an empty list; this tool does not model it. Quote it: '-'";
+
+/** A `-` followed by a flow indicator (`[-]`, `{a: -}`): a plain scalar to PyYAML, a block sequence to the `yaml` package. */
+function dashBeforeFlowIndicator(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 0x2d /* - */) return false;
+  const next = text[at + 1];
+  return next === ',' || next === ']' || next === '}';
+}
+
 function composeWhole(text: string): YamlReading {
   const docs = parseAllDocuments(closedInput(text), PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
@@ -140,6 +150,12 @@ function composeWhole(text: string): YamlReading {
       // The yaml package may point one past the end of a truncated text: keep spans inside it.
       const start = Math.min(error.pos[0], text.length);
       const span = { start, end: Math.min(Math.max(error.pos[1], start), text.length) };
+      if (dashBeforeFlowIndicator(text, start)) {
+        // The rest of this document's errors follow from the misreading: not reported.
+        problems.push({ span, severity: 'warning', code: 'yaml-syntax', message: `${DASH_IN_FLOW}.` });
+        if (load.kind === 'loads') load = { kind: 'unpredictable', reason: DASH_IN_FLOW, span };
+        break;
+      }
       const message = error.message.split('\n')[0];
       problems.push({
         span,
