@@ -62,6 +62,12 @@ describe('rehearsing keystrokes after a big document is opened', () => {
     assert.equal(inNames, 3);
   });
 
+  it('rehearses a file of a real service size on its first quarter', () => {
+    const neutronSized = documentAt(bigPolicyFile(new Random(4), 400));
+    const [slice] = rehearsalOf(neutronSized.analysis)!.texts;
+    assert.equal(documentAt(slice).analysis.file.entries.length, 100);
+  });
+
   it('is not needed for small documents, and not done for JSON', () => {
     assert.equal(
       rehearsalOf(documentAt(bigPolicyFile(new Random(3), WARM_UP_MIN_ENTRIES - 2)).analysis),
