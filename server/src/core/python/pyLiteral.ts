@@ -339,6 +339,8 @@ class Parser {
   private expression(): Node {
     const token = this.peek();
     if (token?.type === 'name' && ['lambda', 'not', 'await', 'yield'].includes(token.text)) {
+      // Each needs something after it: as the last token it is invalid syntax (`not:x`).
+      if (this.position === this.tokens.length - 1) throw new Syntax('invalid syntax');
       throw new Unsure(`the keyword ${token.text}`);
     }
     return this.binary(0);
