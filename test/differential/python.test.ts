@@ -255,6 +255,20 @@ function ours(test: Case): unknown[] | null {
   }
 }
 
+describe('literal_eval of keywords that need an operand, against CPython', () => {
+  it('decides a kind that ends at lambda, not, await or yield as the SyntaxError Python raises', () => {
+    const sources = ['not', 'lambda', 'await', 'yield', '(not', '[yield', 'a,not', '-await'];
+    const cases: Case[] = sources.map((source) => ({ kind: 'literal', source }));
+    const run = spawnSync(PYTHON, ['-c', PYTHON_SIDE], { input: JSON.stringify(cases), encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const theirs = (JSON.parse(run.stdout) as unknown[][]).map((result) => result.slice(0, 2));
+    assert.deepEqual(
+      cases.map((test) => ours(test)),
+      theirs,
+    );
+  });
+});
+
 describe('the Python emulation against CPython (generated cases)', function () {
   this.timeout(300_000);
 
