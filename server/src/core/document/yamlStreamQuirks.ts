@@ -28,7 +28,9 @@ export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): bo
   const start = Math.max(0, text.lastIndexOf('\n', Math.max(0, from - 1)));
   let end = text.indexOf('\n', to);
   end = end < 0 ? text.length : end + 1;
-  return MAYBE_KEYLESS.test(text.slice(start, end));
+  const lines = text.slice(start, end);
+  // A flow collection may open lines before the `?`: the whole text is looked at then.
+  return MAYBE_KEYLESS.test(lines) || (lines.includes('?') && MAYBE_FLOW_QUESTION.test(text));
 }
 
 /** A PyYAML syntax error at [start, end): the load raises ValueError, reported as `yaml-syntax`. */
@@ -105,9 +107,15 @@ function directiveQuirk(text: string): StreamQuirk | null {
  */
 const MAYBE_KEYLESS = /(^|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)/;
 
-/** The first `:` with no key before it, or the first explicit `?` key, in stream order. */
+/** A `?` somewhere after a `{` or `[`: maybe one in a plain scalar in a flow collection. */
+const MAYBE_FLOW_QUESTION = /[{[][^]*\?/;
+
+/**
+ * The first `:` with no key before it, the first explicit `?` key, or the first `?` in a plain
+ * scalar in a flow collection, in stream order.
+ */
 function keylessValueQuirk(text: string): StreamQuirk | null {
-  if (!MAYBE_KEYLESS.test(text)) return null;
+  if (!MAYBE_KEYLESS.test(text) && !MAYBE_FLOW_QUESTION.test(text)) return null;
   return firstInCst<StreamQuirk>(text, {
     // Sequences too: the old list form (`- : x`, `[: x]`) fails to load as well.
     descend: (node) =>
@@ -120,6 +128,23 @@ function keylessValueQuirk(text: string): StreamQuirk | null {
           explicit.offset + 1,
           'An explicit `? ` key is read differently by PyYAML (which oslo.policy uses) and by this tool; not modelled. Write the key before its colon',
         );
+      }
+      if (collection.type === 'flow-collection') {
+        // In flow context PyYAML ends a plain scalar at a `?` and reads it as an explicit key
+        // indicator (`[?x]` is a mapping, `{a: ?x}` and `[x?]` errors); the `yaml` package
+        // keeps it in the string.
+        const question = [item.key, item.value].find(
+          (part): part is CstNode =>
+            (part as CstNode | null)?.type === 'scalar' && (part as CstNode).source?.includes('?') === true,
+        );
+        if (question) {
+          const at = (question.offset ?? 0) + (question.source ?? '').indexOf('?');
+          return unpredictable(
+            at,
+            at + 1,
+            "A '?' in an unquoted value inside [...] or {...} is read differently by PyYAML (which oslo.policy uses, as an explicit key) and by this tool; not modelled. Quote the value",
+          );
+        }
       }
       const colon = item.sep?.find((t) => t.type === 'map-value-ind');
       if (item.key !== null || !colon) return undefined;
