@@ -67,13 +67,8 @@ export function parsedByOslo(texts: readonly string[]): Record<string, string>[]
     'for text in json.load(sys.stdin):',
     '    rules = policy.parse_file_contents(text)',
     '    print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
-  ].join('\n');
-  const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, string>);
+  ];
+  return linesOfPython<Record<string, string>>(script, texts, 'parse_file_contents');
 }
 
 /** A key of a policy file as Python has it: a `str`, or another type shown by its repr. */
@@ -84,6 +79,9 @@ export type OsloTree = readonly unknown[];
 
 export type OsloRules =
   { readonly rules: readonly (readonly [OsloKey, OsloTree])[] } | { readonly error: string };
+
+/** Python's side of `OsloKey`. */
+const PY_KEY = ['def key(k):', '    return ["str", k] if isinstance(k, str) else ["other", repr(k)]'];
 
 /** Each text as oslo.policy's `Rules.load` reads it: every key with its check tree, in order. */
 export function rulesByOslo(texts: readonly string[]): OsloRules[] {
@@ -98,25 +96,15 @@ export function rulesByOslo(texts: readonly string[]): OsloRules[] {
     '    if isinstance(c, _checks.FalseCheck): return ["false"]',
     '    if isinstance(c, _checks.Check): return [type(c).__name__, c.kind, c.match]',
     '    return ["other", repr(c)]',
-    'def key(k):',
-    '    return ["str", k] if isinstance(k, str) else ["other", repr(k)]',
+    ...PY_KEY,
     'for text in json.load(sys.stdin):',
     '    try:',
     '        rules = policy.parse_file_contents(text)',
     '        print(json.dumps({"rules": [[key(k), tree(_parser.parse_rule(v))] for k, v in rules.items()]}))',
     '    except Exception as e:',
     '        print(json.dumps({"error": type(e).__name__ + ": " + str(e)[:200]}))',
-  ].join('\n');
-  const run = spawnSync(PYTHON, ['-c', script], {
-    input: JSON.stringify(texts),
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  if (run.status !== 0) throw new Error(`Rules.load failed: ${run.stderr.slice(-2000)}`);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as OsloRules);
+  ];
+  return linesOfPython<OsloRules>(script, texts, 'Rules.load');
 }
 
 /** As `parsedByOslo`, one answer per text: its rules, or the message of what it raised. */
@@ -130,17 +118,8 @@ export function parsedByOsloOrError(texts: readonly string[]): (Record<string, s
     '        print(json.dumps({name: str(rule) for name, rule in rules.items()}))',
     '    except Exception as error:',
     '        print(json.dumps(type(error).__name__ + ": " + str(error)))',
-  ].join('\n');
-  const run = spawnSync(PYTHON, ['-c', script], {
-    input: JSON.stringify(texts),
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, string> | string);
+  ];
+  return linesOfPython<Record<string, string> | string>(script, texts, 'parse_file_contents');
 }
 
 /**
@@ -163,23 +142,31 @@ export function valuesByOslo(
     '    if isinstance(v, str): return ["str", v]',
     '    if isinstance(v, (list, dict)): return ["list", [value(x, depth + 1) for x in v] if depth < 2 else []]',
     '    return ["other", type(v).__name__]',
-    'def key(k):',
-    '    return ["str", k] if isinstance(k, str) else ["other", repr(k)]',
+    ...PY_KEY,
     'for text in json.load(sys.stdin):',
     '    try:',
     '        rules = policy.parse_file_contents(text)',
     '        print(json.dumps({"items": [[key(k), value(v)] for k, v in rules.items()]}))',
     '    except Exception as e:',
     '        print(json.dumps({"error": type(e).__name__ + ": " + str(e)[:200]}))',
-  ].join('\n');
-  const run = spawnSync(PYTHON, ['-c', script], {
+  ];
+  return linesOfPython<{ items: [OsloKey, OsloValue][] } | { error: string }>(
+    script,
+    texts,
+    'parse_file_contents',
+  );
+}
+
+/** Runs a Python script (lines) on the texts, given as JSON on stdin; one JSON answer per output line. */
+function linesOfPython<T>(script: readonly string[], texts: readonly string[], what: string): T[] {
+  const run = spawnSync(PYTHON, ['-c', script.join('\n')], {
     input: JSON.stringify(texts),
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
-  if (run.status !== 0) throw new Error(`parse_file_contents failed: ${run.stderr.slice(-2000)}`);
+  if (run.status !== 0) throw new Error(`${what} failed: ${run.stderr.slice(-2000)}`);
   return run.stdout
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { items: [OsloKey, OsloValue][] } | { error: string });
+    .map((line) => JSON.parse(line) as T);
 }
