@@ -1,3 +1,4 @@
+import { EVAL_DEPTH_EXCEPTION, EVAL_DEPTH_MESSAGE } from '../core/engine/recursionLimit';
 import type { DiagnosticSeverity } from '../core/features/diagnosticTypes';
 
 /** What a diagnostic code means and what to do about it: SARIF `rules` and `--format json` help. */
@@ -110,7 +111,7 @@ const RULES: readonly DiagnosticRule[] = [
     'rule-cycle',
     'Rules refer to each other in a cycle',
     'error',
-    "Evaluating a rule on the cycle recurses to Python's recursion limit: the enforcement raises TypeError (unsupported callable). Break the cycle.",
+    `Evaluating a rule on the cycle recurses to Python's recursion limit: the enforcement raises ${EVAL_DEPTH_EXCEPTION} (${EVAL_DEPTH_MESSAGE}). Break the cycle.`,
   ),
   rule(
     'unknown-policy',

@@ -20,3 +20,13 @@ export function notAMapping(
     },
   };
 }
+
+/** A load that fails at `.items()` (not a mapping): only once the whole stream is read, after any syntax error. */
+export function failsAfterReading(load: LoadBehaviour): boolean {
+  return load.kind === 'raises' && load.exception === 'AttributeError';
+}
+
+/** Without the not-a-mapping problem: when something fails first, `.items()` is never reached. */
+export function withoutNotAMapping(problems: readonly SyntaxProblem[]): SyntaxProblem[] {
+  return problems.filter((problem) => problem.code !== 'not-a-mapping');
+}

@@ -3,11 +3,11 @@ import type { Span } from '../check/checkTypes';
 import { pyTruthy } from '../python/pyTruth';
 import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
-import { notAMapping } from './notAMapping';
+import { failsAfterReading, notAMapping, withoutNotAMapping } from './notAMapping';
 import { chunkYaml } from './yamlChunks';
 import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
-import { YamlNodeReader } from './yamlNodes';
+import { rangeInside, YamlNodeReader } from './yamlNodes';
 import {
   closedInput,
   PARSE_OPTIONS,
@@ -57,17 +57,15 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   cache.quirkFree = !suspect;
   const quirk = suspect ? streamQuirk(text) : null;
   // PyYAML stops at the first error in the stream: the quirk's, unless the reading's comes first.
-  // A top level that is not a mapping fails only after the whole stream is read: never first.
-  const notAMapping = reading.load.kind === 'raises' && reading.load.exception === 'AttributeError';
   if (
     quirk &&
-    (reading.load.kind !== 'raises' || notAMapping || reading.load.span.start > quirk.load.span.start)
+    (reading.load.kind !== 'raises' ||
+      failsAfterReading(reading.load) ||
+      reading.load.span.start > quirk.load.span.start)
   ) {
     const load =
       quirk.load.kind === 'unpredictable' && reading.load.kind === 'raises' ? reading.load : quirk.load;
-    const problems = reading.problems.filter(
-      (problem) => load === reading.load || problem.code !== 'not-a-mapping',
-    );
+    const problems = load === reading.load ? reading.problems : withoutNotAMapping(reading.problems);
     return withFailure({ ...reading, load, problems: [...problems, quirk.problem] }, scannerFailure);
   }
   return withFailure(reading, scannerFailure);
@@ -97,10 +95,7 @@ function withFailure(
     return {
       ...reading,
       load: scannerFailure.load,
-      problems: [
-        ...reading.problems.filter((problem) => problem.code !== 'not-a-mapping'),
-        scannerFailure.problem,
-      ],
+      problems: [...withoutNotAMapping(reading.problems), scannerFailure.problem],
     };
   }
   return reading;
@@ -111,8 +106,7 @@ function scannerFailsFirst(failure: LoadBehaviour, reading: LoadBehaviour): bool
   if (reading.kind === 'loads' || failure.kind === 'loads') return reading.kind === 'loads';
   // PyYAML's Reader checks every character of a string before scanning any of it.
   if (failure.kind === 'raises' && failure.message.startsWith('unacceptable character')) return true;
-  // A top level that is not a mapping fails only once the whole stream is read.
-  if (reading.kind === 'raises' && reading.exception === 'AttributeError') return true;
+  if (failsAfterReading(reading)) return true;
   return failure.span.start <= reading.span.start;
 }
 
@@ -194,8 +188,8 @@ function composeWhole(text: string): YamlReading {
     const value = topLevelValue(reader, contents);
     // PyYAML constructs the whole value (and may fail there) before oslo.policy calls .items().
     if (isSeq(contents)) reader.constructAll(contents);
-    const failure = anchorFailure(first) ?? readerLoad(reader);
-    if (failure.kind !== 'loads') load = failure;
+    const construction = anchorFailure(first) ?? readerLoad(reader);
+    if (construction.kind !== 'loads') load = construction;
     else if (value && pyTruthy(value)) {
       const failure = notAMapping(value, spanOfNode(contents, text) ?? { start: 0, end: text.length });
       load = failure.load;
@@ -287,7 +281,9 @@ function topLevelValue(reader: YamlNodeReader, contents: unknown): PyValue | nul
 /** Inside `text`, which may have been parsed with a line break added (see `closedInput`). */
 function spanOfNode(node: unknown, text: string): Span | null {
   const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? { start: Math.min(range[0], text.length), end: Math.min(range[1], text.length) } : null;
+  if (!range) return null;
+  const [start, end] = rangeInside(range, text.length);
+  return { start, end };
 }
 
 /** `#` comments at the start of a line or after a blank, outside quoted scalars (for conversions). */

@@ -58,17 +58,8 @@ export class YamlNodeReader {
   span(node: Node | null | undefined): Span {
     const range = node?.range;
     if (!range) return { start: this.base, end: this.base };
-    const [start, end] = this.inside(range);
+    const [start, end] = rangeInside(range, this.text.length);
     return { start: this.base + start, end: this.base + end };
-  }
-
-  /**
-   * A node's range kept inside the text: the text may have been parsed with a line break added
-   * after it (see `closedInput`), and nodes cut off by its end then reach past it.
-   */
-  private inside(range: readonly number[]): [number, number] {
-    const length = this.text.length;
-    return [Math.min(range[0], length), Math.min(range[1], length)];
   }
 
   entriesOf(mapNode: Node): PolicyEntry[] {
@@ -227,7 +218,7 @@ export class YamlNodeReader {
   }
 
   private decode(node: Scalar, value: string): DecodedScalar {
-    const range = this.inside(node.range!);
+    const range = rangeInside(node.range!, this.text.length);
     const start = this.base + range[0];
     const raw = this.text.slice(range[0], range[1]);
     let decoded: DecodedScalar | null;
@@ -320,6 +311,14 @@ export class YamlNodeReader {
   private markUnpredictable(reason: string, span: Span): void {
     this.unpredictable ??= { reason, span };
   }
+}
+
+/**
+ * A node's range kept inside a text of `length`: the text may have been parsed with a line break
+ * added after it (see `closedInput`), and nodes cut off by its end then reach past it.
+ */
+export function rangeInside(range: readonly number[], length: number): [number, number] {
+  return [Math.min(range[0], length), Math.min(range[1], length)];
 }
 
 /** An escaped line break then an empty line: the `yaml` package folds what PyYAML keeps. */

@@ -2,6 +2,7 @@ import type { Span } from '../check/checkTypes';
 import { shiftSpan } from '../document/shiftEntry';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
+import { EVAL_DEPTH_EXCEPTION, EVAL_DEPTH_MESSAGE } from '../engine/recursionLimit';
 import { closestNames } from '../text/similar';
 import type { PolicyDiagnostic, RelatedInformation } from './diagnosticTypes';
 import { placedDiagnostics } from './entryPassMemo';
@@ -256,7 +257,7 @@ function cycles(file: LoadedFile, policy: EffectivePolicy): PolicyDiagnostic[] {
         code: 'rule-cycle',
         message:
           `'${entry.name}' refers to '${reference.match}', which leads back to it ` +
-          `(cycle: ${pathOf(component)}). When evaluation reaches the cycle, oslo.policy recurses to Python's recursion limit and raises TypeError (unsupported callable).`,
+          `(cycle: ${pathOf(component)}). When evaluation reaches the cycle, oslo.policy recurses to Python's recursion limit and raises ${EVAL_DEPTH_EXCEPTION} (${EVAL_DEPTH_MESSAGE}).`,
         related,
       });
     }
