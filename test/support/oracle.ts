@@ -107,6 +107,35 @@ export function rulesByOslo(texts: readonly string[]): OsloRules[] {
   return linesOfPython<OsloRules>(script, texts, 'Rules.load');
 }
 
+/**
+ * How deep `check_rules` recurses on each text's rules: the deepest nesting of `_cycle_check`
+ * calls (one per check it visits), counted by wrapping the library's own method.
+ */
+export function checkRulesDepthByOslo(texts: readonly string[]): number[] {
+  const script = [
+    'import json, sys',
+    'from oslo_policy import policy',
+    'sys.setrecursionlimit(20000)',
+    'state = {"depth": 0, "deepest": 0}',
+    'original = policy.Enforcer._cycle_check',
+    'def counted(self, check, seen=None):',
+    '    state["depth"] += 1',
+    '    state["deepest"] = max(state["deepest"], state["depth"])',
+    '    try:',
+    '        return original(self, check, seen)',
+    '    finally:',
+    '        state["depth"] -= 1',
+    'policy.Enforcer._cycle_check = counted',
+    'for text in json.load(sys.stdin):',
+    '    enforcer = policy.Enforcer.__new__(policy.Enforcer)',
+    '    enforcer.rules = policy.Rules.load(text)',
+    '    state["deepest"] = 0',
+    '    enforcer.check_rules()',
+    '    print(state["deepest"])',
+  ];
+  return linesOfPython<number>(script, texts, 'check_rules');
+}
+
 /** As `parsedByOslo`, one answer per text: its rules, or the message of what it raised. */
 export function parsedByOsloOrError(texts: readonly string[]): (Record<string, string> | string)[] {
   const script = [

@@ -17,12 +17,14 @@ import {
   type RuleOrigin,
 } from './effectivePolicy';
 import { raises, unknown, type RaisesOutcome, type UnknownOutcome } from './outcome';
-import { checkRulesDepth, collectReferences, reuseReferenceGraph } from './referenceGraph';
+import { checkRulesDepth } from './checkRulesWalk';
+import { collectReferences, reuseReferenceGraph } from './referenceGraph';
 import type { ParsedRuleCache, RelativeParse } from './ruleCache';
 import {
   CHECK_RULES_UNITS_PER_STEP,
   judgeDepth,
   PARSE_UNITS_PER_REDUCTION,
+  PYTHON_RECURSION_LIMIT,
   RECURSION_MESSAGE,
   STR_UNITS_PER_JUNCTION,
   STR_UNITS_PER_NOT,
@@ -485,7 +487,8 @@ function strDepthFailure(tree: CheckNode, span: { start: number; end: number }):
  * `not`). The deepest walk (cycles cut) is its recursion depth; a 10,000-rule chain raises.
  */
 function checkRulesDepthFailure(policy: EffectivePolicy): LoadFailure | null {
-  const deepest = checkRulesDepth(policy);
+  // A walk this deep raises in any service: deeper ones need not be followed.
+  const deepest = checkRulesDepth(policy, Math.ceil(PYTHON_RECURSION_LIMIT / CHECK_RULES_UNITS_PER_STEP));
   switch (judgeDepth(deepest * CHECK_RULES_UNITS_PER_STEP)) {
     case 'safe':
       return null;

@@ -1,5 +1,6 @@
 import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
 import type { EffectivePolicy, EffectiveRule } from './effectivePolicy';
+import { refersToItself, stronglyConnected } from './stronglyConnected';
 
 /**
  * The `rule:` references among the effective rules, with integer ids, built once per policy:
@@ -12,7 +13,10 @@ export interface ReferenceGraph {
   /** Evaluation edges (through `not` too), deduplicated: targets of i are targets[start[i]..start[i+1]). */
   readonly start: Int32Array;
   readonly targets: Int32Array;
-  /** `check_rules` edges (not through `not`) with the and/or nesting level of each reference. */
+  /**
+   * `check_rules` edges (not through `not`), in source order, with the and/or nesting level of
+   * each reference; -1 for a reference to an undefined rule.
+   */
   readonly walkStart: Int32Array;
   readonly walkTargets: Int32Array;
   readonly walkLevels: Int32Array;
@@ -36,9 +40,16 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   // per rule allocates a new table each time, which dominated this loop on 10,000 rules.
   const seenBy = new Int32Array(names.length).fill(-1);
   let id = -1;
-  const record = (reference: LeafCheckNode, level: number, walked: boolean): void => {
-    const target = idOf.get(reference.match);
-    if (target === undefined) return;
+  const record = (reference: LeafCheckNode | null, level: number, walked: boolean): void => {
+    const target = reference === null ? undefined : idOf.get(reference.match);
+    if (target === undefined) {
+      // `check_rules` visits other checks and references to undefined rules too, and stops there.
+      if (walked) {
+        walkTargets.push(-1);
+        walkLevels.push(level);
+      }
+      return;
+    }
     if (seenBy[target] !== id) {
       seenBy[target] = id;
       targets.push(target);
@@ -54,9 +65,9 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     walkStart[id] = walkTargets.length;
     // A single check is found without a walk there (most rules).
     forEachReference(rules[id].structure, record);
+    walkStart[id + 1] = inWalkOrder(walkTargets, walkLevels, walkStart[id]);
   }
   start[names.length] = targets.length;
-  walkStart[names.length] = walkTargets.length;
   const graph: ReferenceGraph = {
     names,
     idOf,
@@ -68,6 +79,29 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   };
   graphs.set(policy.rules, graph);
   return graph;
+}
+
+/**
+ * Puts one rule's walk steps (pushed since `from`, last first) in source order, as
+ * `check_rules` visits them, and drops the steps that are no reference and no deeper than one
+ * before them: they cannot make the walk deeper. Returns the new end.
+ */
+function inWalkOrder(targets: GrowingInts, levels: GrowingInts, from: number): number {
+  targets.reverseFrom(from);
+  levels.reverseFrom(from);
+  let kept = from;
+  let deepest = -1;
+  for (let at = from; at < targets.length; at++) {
+    const target = targets.get(at);
+    const level = levels.get(at);
+    if (target < 0 && level <= deepest) continue;
+    if (level > deepest) deepest = level;
+    targets.set(kept, target);
+    levels.set(kept, level);
+    kept++;
+  }
+  targets.length = levels.length = kept;
+  return kept;
 }
 
 /** An Int32Array that doubles when full: no boxed numbers, no array of 10,000 elements grown one by one. */
@@ -86,6 +120,23 @@ class GrowingInts {
       this.values = grown;
     }
     this.values[this.length++] = value;
+  }
+
+  get(at: number): number {
+    return this.values[at];
+  }
+
+  set(at: number, value: number): void {
+    this.values[at] = value;
+  }
+
+  /** Reverses the values pushed since `from`. */
+  reverseFrom(from: number): void {
+    for (let low = from, high = this.length - 1; low < high; low++, high--) {
+      const value = this.values[low];
+      this.values[low] = this.values[high];
+      this.values[high] = value;
+    }
   }
 
   /** The values pushed, trimmed (a copy, so the spare capacity is freed). */
@@ -119,8 +170,8 @@ export function reuseReferenceGraph(policy: EffectivePolicy, previous: Effective
 
 /** The `rule:` references of a rule in the order, levels and `not`-ness the graph records them. */
 function referenceWalk(rule: EnforcedRule): string {
-  const steps: (string | number | boolean)[] = [];
-  forEachReference(rule, (reference, level, walked) => steps.push(reference.match, level, walked));
+  const steps: (string | number | boolean | null)[] = [];
+  forEachReference(rule, (reference, level, walked) => steps.push(reference?.match ?? null, level, walked));
   return JSON.stringify(steps);
 }
 
@@ -131,11 +182,13 @@ const pendingWalked: boolean[] = [];
 
 /**
  * Every `rule:` check of a rule with its and/or nesting level and whether it is reached without
- * crossing a `not` (`check_rules` does not walk into `not`; evaluation does).
+ * crossing a `not` (`check_rules` does not walk into `not`; evaluation does), last first. Also,
+ * as `null`, every other node `check_rules` visits below the root and goes no further from: the
+ * other checks, and each `not`. Those make its walk deeper too.
  */
 function forEachReference(
   rule: EnforcedRule,
-  visit: (reference: LeafCheckNode, level: number, walked: boolean) => void,
+  visit: (reference: LeafCheckNode | null, level: number, walked: boolean) => void,
 ): void {
   if (rule.type !== 'tree') return;
   const tree = rule.tree;
@@ -153,9 +206,9 @@ function forEachReference(
     const node = pendingNodes.pop()!;
     const level = pendingLevels.pop()!;
     const walked = pendingWalked.pop()!;
-    if (node.type === 'check') {
-      if (node.kindClass === 'rule') visit(node, level, walked);
-    } else if (node.type === 'not') {
+    if (node.type === 'check' && node.kindClass === 'rule') visit(node, level, walked);
+    else if (node.type !== 'and' && node.type !== 'or' && walked && level > 0) visit(null, level, true);
+    if (node.type === 'not') {
       pendingNodes.push(node.operand);
       pendingLevels.push(level);
       pendingWalked.push(false);
@@ -222,138 +275,17 @@ export function ruleCycles(policy: EffectivePolicy): string[][] {
 }
 
 function findCycles(graph: ReferenceGraph): string[][] {
-  const count = graph.names.length;
   const { start, targets } = graph;
-  const index = new Int32Array(count).fill(-1);
-  const low = new Int32Array(count);
-  const onStack = new Uint8Array(count);
-  // Tarjan's stack and the walk's own stack (node, next edge), each at most one entry per rule.
-  const stack = new Int32Array(count);
-  let stackSize = 0;
-  const workNode = new Int32Array(count);
-  const workNext = new Int32Array(count);
-  let depth = 0;
+  const { members, memberStart } = stronglyConnected(graph.names.length, start, targets);
   const cycles: string[][] = [];
-  let counter = 0;
-  for (let root = 0; root < count; root++) {
-    if (index[root] >= 0) continue;
-    workNode[0] = root;
-    workNext[0] = start[root];
-    depth = 1;
-    index[root] = low[root] = counter++;
-    stack[stackSize++] = root;
-    onStack[root] = 1;
-    while (depth > 0) {
-      const top = depth - 1;
-      const node = workNode[top];
-      const next = workNext[top];
-      if (next < start[node + 1]) {
-        workNext[top] = next + 1;
-        const target = targets[next];
-        if (index[target] < 0) {
-          index[target] = low[target] = counter++;
-          stack[stackSize++] = target;
-          onStack[target] = 1;
-          workNode[depth] = target;
-          workNext[depth] = start[target];
-          depth++;
-        } else if (onStack[target] && index[target] < low[node]) low[node] = index[target];
-        continue;
-      }
-      depth--;
-      if (depth > 0) {
-        const parent = workNode[depth - 1];
-        if (low[node] < low[parent]) low[parent] = low[node];
-      }
-      if (low[node] !== index[node]) continue;
-      if (stack[stackSize - 1] === node) {
-        // A component of one rule: a cycle only when the rule refers to itself.
-        stackSize--;
-        onStack[node] = 0;
-        let selfLoop = false;
-        for (let edge = start[node]; edge < start[node + 1] && !selfLoop; edge++)
-          selfLoop = targets[edge] === node;
-        if (selfLoop) cycles.push([graph.names[node]]);
-        continue;
-      }
-      const component: string[] = [];
-      let member: number;
-      do {
-        member = stack[--stackSize];
-        onStack[member] = 0;
-        component.push(graph.names[member]);
-      } while (member !== node);
-      cycles.push(component.reverse());
-    }
+  for (let component = 0; component + 1 < memberStart.length; component++) {
+    const first = memberStart[component];
+    const end = memberStart[component + 1];
+    // A component of one rule: a cycle only when the rule refers to itself.
+    if (end - first === 1 && !refersToItself(members[first], start, targets)) continue;
+    const names: string[] = [];
+    for (let at = first; at < end; at++) names.push(graph.names[members[at]]);
+    cycles.push(names);
   }
   return cycles;
-}
-
-const depthOf = new WeakMap<ReferenceGraph, number>();
-
-/**
- * The deepest recursion of oslo.policy's `check_rules` (its `_cycle_check`), in steps: one
- * per `rule:` hop and per and/or level, cycles cut. Iterative, memoised per rule.
- */
-
-export function checkRulesDepth(policy: EffectivePolicy): number {
-  const graph = referenceGraph(policy);
-  let depth = depthOf.get(graph);
-  if (depth === undefined) {
-    depth = deepestWalk(graph);
-    depthOf.set(graph, depth);
-  }
-  return depth;
-}
-
-function deepestWalk(graph: ReferenceGraph): number {
-  const count = graph.names.length;
-  const { walkStart, walkTargets, walkLevels } = graph;
-  const depth = new Int32Array(count).fill(-1);
-  const onStack = new Uint8Array(count);
-  // The walk's stack (node, next edge, best so far): a rule is on it at most once.
-  const workNode = new Int32Array(count);
-  const workNext = new Int32Array(count);
-  const best = new Int32Array(count);
-  let size = 0;
-  let deepest = 0;
-  for (let root = 0; root < count; root++) {
-    if (depth[root] >= 0) continue;
-    workNode[0] = root;
-    workNext[0] = walkStart[root];
-    best[0] = 1;
-    size = 1;
-    onStack[root] = 1;
-    while (size > 0) {
-      const top = size - 1;
-      const node = workNode[top];
-      const next = workNext[top];
-      if (next < walkStart[node + 1]) {
-        workNext[top] = next + 1;
-        const target = walkTargets[next];
-        const level = walkLevels[next];
-        if (onStack[target]) best[top] = Math.max(best[top], level + 1);
-        else if (depth[target] >= 0) best[top] = Math.max(best[top], level + 1 + depth[target]);
-        else {
-          workNode[size] = target;
-          workNext[size] = walkStart[target];
-          best[size] = 1;
-          size++;
-          onStack[target] = 1;
-        }
-        continue;
-      }
-      const result = best[top];
-      size--;
-      onStack[node] = 0;
-      depth[node] = result;
-      if (result > deepest) deepest = result;
-      if (size > 0) {
-        const parentTop = size - 1;
-        const level = walkLevels[workNext[parentTop] - 1];
-        best[parentTop] = Math.max(best[parentTop], level + 1 + result);
-      }
-    }
-  }
-  return deepest;
 }
