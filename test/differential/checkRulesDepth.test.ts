@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
+import type { EffectivePolicy } from '../../server/src/core/engine/effectivePolicy';
 import { loadEffectivePolicy, loadPolicyFile } from '../../server/src/core/engine/loadPolicy';
 import { checkRulesDepth } from '../../server/src/core/engine/checkRulesWalk';
 import { checkRulesDepthByOslo, runOracle } from '../support/oracle';
@@ -62,7 +63,7 @@ function tangledRules(random: Random): string {
   return `${names.map((name) => `${name}: "${random.pick([operand(0), `rule:${random.pick(names)}`])}"`).join('\n')}\n`;
 }
 
-function policyOf(text: string) {
+function policyOf(text: string): EffectivePolicy {
   return loadEffectivePolicy({
     files: [loadPolicyFile(readPolicyDocument(text))],
     registered: [],
@@ -95,12 +96,7 @@ describe('check_rules depth with cycles, against oslo.policy', function () {
     );
     const counts = { loads: 0, raises: 0, undecided: 0 };
     texts.forEach((text, index) => {
-      const policy = loadEffectivePolicy({
-        files: [loadPolicyFile(readPolicyDocument(text))],
-        registered: [],
-        options: { defaultRule: 'default', enforceNewDefaults: false, enforceScope: false },
-      });
-      const failure = policy.loadFailure;
+      const failure = policyOf(text).loadFailure;
       if (failure?.kind === 'unknown') {
         counts.undecided++;
         return;
@@ -132,20 +128,10 @@ describe('check_rules depth with cycles, against oslo.policy', function () {
     const text = `${lines.join('\n')}\nL600: "role:a"\n`;
     const [reference] = runOracle([{ files: { 'policy.yaml': text }, options: OPTIONS, cases: [] }]);
     assert.equal(reference.load_error, null);
-    const policy = loadEffectivePolicy({
-      files: [loadPolicyFile(readPolicyDocument(text))],
-      registered: [],
-      options: { defaultRule: 'default', enforceNewDefaults: false, enforceScope: false },
-    });
-    assert.equal(policy.loadFailure, null);
+    assert.equal(policyOf(text).loadFailure, null);
     // The same rules with the hop forward first walk the whole chain before any cycle.
     const deep = text.replace(/"@ or (rule:L\d+) or (rule:L\d+)"/g, '"@ or $2 or $1"');
-    const failing = loadEffectivePolicy({
-      files: [loadPolicyFile(readPolicyDocument(deep))],
-      registered: [],
-      options: { defaultRule: 'default', enforceNewDefaults: false, enforceScope: false },
-    }).loadFailure;
-    assert.equal(failing?.kind, 'raises');
+    assert.equal(policyOf(deep).loadFailure?.kind, 'raises');
     const [deepReference] = runOracle([{ files: { 'policy.yaml': deep }, options: OPTIONS, cases: [] }]);
     assert.match(deepReference.load_error ?? '', /^RecursionError/);
   });
