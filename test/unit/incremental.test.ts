@@ -190,6 +190,26 @@ describe('incremental analysis: how deep check_rules walks', () => {
   });
 });
 
+describe('incremental analysis: how deep check_rules walks inside a rule', () => {
+  it('notices when an edit nests the checks of a rule without references deeper', () => {
+    const uri = 'file:///tmp/generated/policy.yaml';
+    const caches = new DocumentCaches();
+    const chain = Array.from({ length: 690 }, (_, i) => `"r${i}": "rule:r${i + 1}"`);
+    let nested = 'role:x';
+    for (let level = 0; level < 30; level++)
+      nested = `(${nested} ${level % 2 === 0 ? 'and' : 'or'} role:a${level})`;
+    const text = (last: string): string => [...chain, `"r690": "${last}"`, ''].join('\n');
+    const loadFailures = (source: string, version: number): string[] =>
+      policyDiagnostics(analyse(uri, source, version, caches))
+        .filter((d) => d.code === 'load-failure')
+        .map((d) => d.severity);
+    assert.deepEqual(loadFailures(text('role:x'), 1), []);
+    // check_rules visits every check under and/or: 691 rules then 30 levels inside the last one.
+    assert.deepEqual(loadFailures(text(nested), 2), ['warning']);
+    assert.deepEqual(loadFailures(text('role:x'), 3), []);
+  });
+});
+
 describe('incremental analysis: entries an edit did not touch', () => {
   it('re-checks an untouched rule whose winning changes: a later duplicate of its key makes it ignored', () => {
     const uri = 'file:///tmp/generated/policy.yaml';

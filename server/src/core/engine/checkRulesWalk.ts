@@ -1,5 +1,6 @@
+import type { CheckNode, EnforcedRule } from '../check/checkTypes';
 import type { EffectivePolicy } from './effectivePolicy';
-import { referenceGraph, type ReferenceGraph } from './referenceGraph';
+import { evaluationComponents, referenceGraph, ruleCycles, type ReferenceGraph } from './referenceGraph';
 import { refersToItself, stronglyConnected } from './stronglyConnected';
 
 const depthOf = new WeakMap<ReferenceGraph, number>();
@@ -18,7 +19,7 @@ export function checkRulesDepth(policy: EffectivePolicy, stop: number): number {
   const graph = referenceGraph(policy);
   let depth = depthOf.get(graph);
   if (depth === undefined) {
-    depth = deepestCheckRulesWalk(graph, stop);
+    depth = deepestCheckRulesWalk(policy, graph, stop);
     depthOf.set(graph, depth);
   }
   return depth;
@@ -34,10 +35,13 @@ export function checkRulesDepth(policy: EffectivePolicy, stop: number): number {
  *   leading on into the cycle (or back onto the path) are walked whole, then the walk follows
  *   that one. Entered through a `rule:` check its own name is on the path; as a root, not yet.
  */
-function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
+function deepestCheckRulesWalk(policy: EffectivePolicy, graph: ReferenceGraph, stop: number): number {
   const count = graph.names.length;
-  const { walkStart: start, walkTargets: targets, walkLevels: levels } = graph;
-  const { of, members, memberStart } = stronglyConnected(count, start, targets);
+  const { walkStart: start, walkTargets: targets, walkLevels: levels, walkShape: shape } = graph;
+  // `check_rules` follows a subset of the references evaluation follows: without a cycle among
+  // those, each rule is a component of its own, and the evaluation components' order serves.
+  const { of, members, memberStart } =
+    ruleCycles(policy).length === 0 ? evaluationComponents(graph) : stronglyConnected(count, start, targets);
   const reachesCycle = new Uint8Array(count);
   // The depth of the walk of a rule entered through a `rule:` check (its name on the path);
   // for a rule in no cycle, also as a root.
@@ -45,6 +49,14 @@ function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
   const onPath = new Int32Array(count).fill(-1);
   let walkId = 0;
   let deepest = 0;
+  // Only walks that stop at a reference need to know what was visited before it.
+  const before = new Map<number, Int32Array>();
+  const levelsBefore = (node: number): Int32Array => {
+    let found = before.get(node);
+    if (!found)
+      before.set(node, (found = deepestBeforeEachReference(policy.ruleList[node].structure, graph)));
+    return found;
+  };
 
   /** The walk from `from` inside its cycle, `fromOnPath` when entered through a `rule:` check. */
   const walkCycle = (from: number, fromOnPath: boolean): number => {
@@ -58,14 +70,12 @@ function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
     for (;;) {
       reached = Math.max(reached, above + 1);
       if (reached >= stop) return reached;
+      const visitedBefore = levelsBefore(node);
       let next = -1;
       for (let edge = start[node]; edge < start[node + 1]; edge++) {
         const target = targets[edge];
+        reached = Math.max(reached, above + visitedBefore[edge - start[node]] + 1);
         const steps = above + levels[edge] + 1;
-        if (target < 0) {
-          reached = Math.max(reached, steps);
-          continue;
-        }
         if (onPath[target] === id) return Math.max(reached, steps);
         if (!reachesCycle[target]) {
           reached = Math.max(reached, steps + entered[target]);
@@ -78,7 +88,7 @@ function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
         break;
       }
       // A rule in a cycle always refers on into it.
-      if (next < 0) return reached;
+      if (next < 0) return Math.max(reached, above + shape[node]);
       onPath[next] = id;
       node = next;
     }
@@ -90,13 +100,25 @@ function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
     const single = members[first];
     if (end - first === 1 && !refersToItself(single, start, targets)) {
       // Every reference leads to a component already done.
-      let reached = 1;
-      for (let edge = start[single]; edge < start[single + 1]; edge++) {
-        const target = targets[edge];
-        reached = Math.max(reached, levels[edge] + 1 + (target < 0 ? 0 : entered[target]));
-        if (target >= 0 && reachesCycle[target]) {
-          reachesCycle[single] = 1;
-          break;
+      let reached = shape[single];
+      let stopsAt = -1;
+      for (let edge = start[single]; edge < start[single + 1] && stopsAt < 0; edge++) {
+        if (reachesCycle[targets[edge]]) stopsAt = edge;
+      }
+      if (stopsAt < 0) {
+        for (let edge = start[single]; edge < start[single + 1]; edge++)
+          reached = Math.max(reached, levels[edge] + 1 + entered[targets[edge]]);
+      } else {
+        // The walk ends in the first reference that reaches a cycle: what comes after is never visited.
+        reachesCycle[single] = 1;
+        const visitedBefore = levelsBefore(single);
+        reached = 1;
+        for (let edge = start[single]; edge <= stopsAt; edge++) {
+          reached = Math.max(
+            reached,
+            visitedBefore[edge - start[single]] + 1,
+            levels[edge] + 1 + entered[targets[edge]],
+          );
         }
       }
       entered[single] = reached;
@@ -113,4 +135,27 @@ function deepestCheckRulesWalk(graph: ReferenceGraph, stop: number): number {
     }
   }
   return deepest;
+}
+
+/**
+ * For each walked reference of a rule to a defined rule (the graph's walk edges, in order), the
+ * deepest and/or level of the nodes `check_rules` visits before it: a walk that stops in that
+ * reference has visited them.
+ */
+function deepestBeforeEachReference(rule: EnforcedRule, graph: ReferenceGraph): Int32Array {
+  const found: number[] = [];
+  if (rule.type !== 'tree') return Int32Array.from(found);
+  let deepest = 0;
+  // In source order: children pushed last first.
+  const pending: { node: CheckNode; level: number }[] = [{ node: rule.tree, level: 0 }];
+  while (pending.length > 0) {
+    const { node, level } = pending.pop()!;
+    if (node.type === 'check' && node.kindClass === 'rule' && graph.idOf.has(node.match)) found.push(deepest);
+    if (level > deepest) deepest = level;
+    if (node.type === 'and' || node.type === 'or') {
+      for (let index = node.operands.length - 1; index >= 0; index--)
+        pending.push({ node: node.operands[index], level: level + 1 });
+    }
+  }
+  return Int32Array.from(found);
 }

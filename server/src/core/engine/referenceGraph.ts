@@ -1,6 +1,6 @@
 import type { CheckNode, EnforcedRule, LeafCheckNode } from '../check/checkTypes';
 import type { EffectivePolicy, EffectiveRule } from './effectivePolicy';
-import { refersToItself, stronglyConnected } from './stronglyConnected';
+import { refersToItself, stronglyConnected, type Components } from './stronglyConnected';
 
 /**
  * The `rule:` references among the effective rules, with integer ids, built once per policy:
@@ -13,13 +13,15 @@ export interface ReferenceGraph {
   /** Evaluation edges (through `not` too), deduplicated: targets of i are targets[start[i]..start[i+1]). */
   readonly start: Int32Array;
   readonly targets: Int32Array;
-  /**
-   * `check_rules` edges (not through `not`), in source order, with the and/or nesting level of
-   * each reference; -1 for a reference to an undefined rule.
-   */
+  /** `check_rules` edges (not through `not`), in source order, with the and/or nesting level of each reference. */
   readonly walkStart: Int32Array;
   readonly walkTargets: Int32Array;
   readonly walkLevels: Int32Array;
+  /**
+   * How deep `check_rules` recurses inside each rule's own check, not following references: one
+   * step for the root, one per and/or level down to the deepest check or `not` it visits.
+   */
+  readonly walkShape: Int32Array;
 }
 
 /** By the policy's rule map, which a policy and its `withLoadFailure` copy share. */
@@ -40,16 +42,10 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
   // per rule allocates a new table each time, which dominated this loop on 10,000 rules.
   const seenBy = new Int32Array(names.length).fill(-1);
   let id = -1;
-  const record = (reference: LeafCheckNode | null, level: number, walked: boolean): void => {
-    const target = reference === null ? undefined : idOf.get(reference.match);
-    if (target === undefined) {
-      // `check_rules` visits other checks and references to undefined rules too, and stops there.
-      if (walked) {
-        walkTargets.push(-1);
-        walkLevels.push(level);
-      }
-      return;
-    }
+  const walkShape = new Int32Array(names.length);
+  const record = (reference: LeafCheckNode, level: number, walked: boolean): void => {
+    const target = idOf.get(reference.match);
+    if (target === undefined) return;
     if (seenBy[target] !== id) {
       seenBy[target] = id;
       targets.push(target);
@@ -64,9 +60,14 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     start[id] = targets.length;
     walkStart[id] = walkTargets.length;
     // A single check is found without a walk there (most rules).
-    forEachReference(rules[id].structure, record);
-    walkStart[id + 1] = inWalkOrder(walkTargets, walkLevels, walkStart[id]);
+    walkShape[id] = 1 + forEachReference(rules[id].structure, record);
+    // `forEachReference` meets the references last first: `check_rules` walks them in source order.
+    if (walkTargets.length - walkStart[id] > 1) {
+      walkTargets.reverseFrom(walkStart[id]);
+      walkLevels.reverseFrom(walkStart[id]);
+    }
   }
+  walkStart[names.length] = walkTargets.length;
   start[names.length] = targets.length;
   const graph: ReferenceGraph = {
     names,
@@ -76,32 +77,10 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
     walkStart,
     walkTargets: walkTargets.finish(),
     walkLevels: walkLevels.finish(),
+    walkShape,
   };
   graphs.set(policy.rules, graph);
   return graph;
-}
-
-/**
- * Puts one rule's walk steps (pushed since `from`, last first) in source order, as
- * `check_rules` visits them, and drops the steps that are no reference and no deeper than one
- * before them: they cannot make the walk deeper. Returns the new end.
- */
-function inWalkOrder(targets: GrowingInts, levels: GrowingInts, from: number): number {
-  targets.reverseFrom(from);
-  levels.reverseFrom(from);
-  let kept = from;
-  let deepest = -1;
-  for (let at = from; at < targets.length; at++) {
-    const target = targets.get(at);
-    const level = levels.get(at);
-    if (target < 0 && level <= deepest) continue;
-    if (level > deepest) deepest = level;
-    targets.set(kept, target);
-    levels.set(kept, level);
-    kept++;
-  }
-  targets.length = levels.length = kept;
-  return kept;
 }
 
 /** An Int32Array that doubles when full: no boxed numbers, no array of 10,000 elements grown one by one. */
@@ -120,14 +99,6 @@ class GrowingInts {
       this.values = grown;
     }
     this.values[this.length++] = value;
-  }
-
-  get(at: number): number {
-    return this.values[at];
-  }
-
-  set(at: number, value: number): void {
-    this.values[at] = value;
   }
 
   /** Reverses the values pushed since `from`. */
@@ -170,8 +141,11 @@ export function reuseReferenceGraph(policy: EffectivePolicy, previous: Effective
 
 /** The `rule:` references of a rule in the order, levels and `not`-ness the graph records them. */
 function referenceWalk(rule: EnforcedRule): string {
-  const steps: (string | number | boolean | null)[] = [];
-  forEachReference(rule, (reference, level, walked) => steps.push(reference?.match ?? null, level, walked));
+  const steps: (string | number | boolean)[] = [];
+  const shape = forEachReference(rule, (reference, level, walked) =>
+    steps.push(reference.match, level, walked),
+  );
+  steps.push(shape);
   return JSON.stringify(steps);
 }
 
@@ -182,21 +156,21 @@ const pendingWalked: boolean[] = [];
 
 /**
  * Every `rule:` check of a rule with its and/or nesting level and whether it is reached without
- * crossing a `not` (`check_rules` does not walk into `not`; evaluation does), last first. Also,
- * as `null`, every other node `check_rules` visits below the root and goes no further from: the
- * other checks, and each `not`. Those make its walk deeper too.
+ * crossing a `not` (`check_rules` does not walk into `not`; evaluation does), last first.
+ * Returns the deepest and/or level of the nodes `check_rules` visits (see `walkShape`).
  */
-function forEachReference(
+export function forEachReference(
   rule: EnforcedRule,
-  visit: (reference: LeafCheckNode | null, level: number, walked: boolean) => void,
-): void {
-  if (rule.type !== 'tree') return;
+  visit: (reference: LeafCheckNode, level: number, walked: boolean) => void,
+): number {
+  if (rule.type !== 'tree') return 0;
   const tree = rule.tree;
   // Most rules are a single check or hold no `rule:` at all: skip the walk when possible.
   if (tree.type === 'check') {
     if (tree.kindClass === 'rule') visit(tree, 0, true);
-    return;
+    return 0;
   }
+  let deepest = 0;
   // Scratch stacks shared by every walk (none is left behind by the last one, even one that threw).
   pendingNodes.length = pendingLevels.length = pendingWalked.length = 0;
   pendingNodes.push(tree);
@@ -206,9 +180,10 @@ function forEachReference(
     const node = pendingNodes.pop()!;
     const level = pendingLevels.pop()!;
     const walked = pendingWalked.pop()!;
-    if (node.type === 'check' && node.kindClass === 'rule') visit(node, level, walked);
-    else if (node.type !== 'and' && node.type !== 'or' && walked && level > 0) visit(null, level, true);
-    if (node.type === 'not') {
+    if (walked && level > deepest) deepest = level;
+    if (node.type === 'check') {
+      if (node.kindClass === 'rule') visit(node, level, walked);
+    } else if (node.type === 'not') {
       pendingNodes.push(node.operand);
       pendingLevels.push(level);
       pendingWalked.push(false);
@@ -220,6 +195,7 @@ function forEachReference(
       }
     }
   }
+  return deepest;
 }
 
 const NO_REFERENCES: readonly LeafCheckNode[] = [];
@@ -274,9 +250,21 @@ export function ruleCycles(policy: EffectivePolicy): string[][] {
   return cycles;
 }
 
+const componentsOf = new WeakMap<ReferenceGraph, Components>();
+
+/** The strongly connected components of the evaluation edges, computed once per graph. */
+export function evaluationComponents(graph: ReferenceGraph): Components {
+  let components = componentsOf.get(graph);
+  if (!components) {
+    components = stronglyConnected(graph.names.length, graph.start, graph.targets);
+    componentsOf.set(graph, components);
+  }
+  return components;
+}
+
 function findCycles(graph: ReferenceGraph): string[][] {
   const { start, targets } = graph;
-  const { members, memberStart } = stronglyConnected(graph.names.length, start, targets);
+  const { members, memberStart } = evaluationComponents(graph);
   const cycles: string[][] = [];
   for (let component = 0; component + 1 < memberStart.length; component++) {
     const first = memberStart[component];
