@@ -63,6 +63,15 @@ function tangledRules(random: Random): string {
   return `${names.map((name) => `${name}: "${random.pick([operand(0), `rule:${random.pick(names)}`])}"`).join('\n')}\n`;
 }
 
+/** One big cycle of rules that each refer to five others: walks that go a long way before meeting their path. */
+function denseCycles(count: number): string {
+  const lines = Array.from({ length: count }, (_, index) => {
+    const references = Array.from({ length: 5 }, (_, k) => `rule:D${(index * 7919 + k * 104729) % count}`);
+    return `D${index}: "${references.join(' or ')}"`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+
 function policyOf(text: string): EffectivePolicy {
   return loadEffectivePolicy({
     files: [loadPolicyFile(readPolicyDocument(text))],
@@ -80,6 +89,7 @@ describe('check_rules depth with cycles, against oslo.policy', function () {
     const texts = [
       ...Array.from({ length: 1_500 }, () => tangledRules(random)),
       ...Array.from({ length: 30 }, () => chainWithCycles(random, [100, 300])),
+      denseCycles(2_000),
     ];
     const theirs = checkRulesDepthByOslo(texts);
     texts.forEach((text, index) => {
