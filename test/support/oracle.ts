@@ -136,6 +136,35 @@ export function checkRulesDepthByOslo(texts: readonly string[]): number[] {
   return linesOfPython<number>(script, texts, 'check_rules');
 }
 
+/**
+ * How deep oslo.policy's parser recurses on each check string: the deepest nesting of
+ * `ParseState.reduce` calls (it calls itself after each reduction), counted by wrapping it.
+ */
+export function parseDepthByOslo(texts: readonly string[]): number[] {
+  const script = [
+    'import json, logging, sys',
+    'from oslo_policy import _parser',
+    'sys.setrecursionlimit(20000)',
+    // A string that fails to parse is logged with its traceback: not wanted on stderr here.
+    'logging.disable(logging.CRITICAL)',
+    'state = {"depth": 0, "deepest": 0}',
+    'original = _parser.ParseState.reduce',
+    'def counted(self):',
+    '    state["depth"] += 1',
+    '    state["deepest"] = max(state["deepest"], state["depth"])',
+    '    try:',
+    '        return original(self)',
+    '    finally:',
+    '        state["depth"] -= 1',
+    '_parser.ParseState.reduce = counted',
+    'for text in json.load(sys.stdin):',
+    '    state["deepest"] = 0',
+    '    _parser._parse_text_rule(text)',
+    '    print(state["deepest"])',
+  ];
+  return linesOfPython<number>(script, texts, 'ParseState.reduce');
+}
+
 /** As `parsedByOslo`, one answer per text: its rules, or the message of what it raised. */
 export function parsedByOsloOrError(texts: readonly string[]): (Record<string, string> | string)[] {
   const script = [
