@@ -93,6 +93,10 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a BOM at the start of a later line', text: 'a: "@"\n\uFEFFb: "@"\n', certain: false },
   { name: 'two BOMs at the start', text: '\uFEFF\uFEFFa: "@"\n', certain: false },
   { name: 'a BOM at the start', text: '\uFEFFa: "@"\n', names: ['a'] },
+  // The `yaml` package reads these as syntax errors; PyYAML drops the BOM and reads a list.
+  { name: 'a BOM before a block sequence', text: '\uFEFF- a\n- b\n' },
+  { name: 'a BOM before a sequence of mappings', text: '\uFEFF- a: "@"\n' },
+  { name: 'a BOM before a sequence with a later syntax error', text: '\uFEFF- a\n- b: c: d\n' },
   { name: 'a BOM inside a value', text: 'a: "@\uFEFF"\nb: x\uFEFF\n', names: ['a', 'b'] },
   { name: 'an unknown tag in a mapping in the list form', text: 'a: {b: !custom x}\n' },
   { name: 'a bad date three lists down', text: 'a: [[[2001-02-30]]]\n' },

@@ -80,6 +80,15 @@ describe('policy documents', () => {
     assert.equal(readPolicyDocument('[1]').load.kind, 'raises');
   });
 
+  it('reads a block sequence after a BOM, its error messages counting lines in the file itself', () => {
+    const broken = readPolicyDocument('\uFEFF- a\n- b: c: d\n');
+    const problem = broken.problems.find((p) => p.code === 'yaml-syntax');
+    assert.ok(problem);
+    assert.deepEqual(problem.span, { start: 10, end: 11 });
+    assert.match(problem.message, / at line 2, column 6\b/);
+    assert.equal(readPolicyDocument('\uFEFF- a\n').problems[0]?.code, 'not-a-mapping');
+  });
+
   it('refuses characters PyYAML refuses', () => {
     assert.equal(readPolicyDocument('a: role:x\u0001\n').load.kind, 'raises');
   });

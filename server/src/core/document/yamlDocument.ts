@@ -134,8 +134,26 @@ function dashBeforeFlowIndicator(text: string, at: number): boolean {
   return next === ',' || next === ']' || next === '}';
 }
 
+/**
+ * The `yaml` package misreads a block sequence right after a byte order mark (`\uFEFF- a` is a
+ * syntax error to it); PyYAML drops the mark first. A line break in its place is read the same
+ * and keeps every offset, only the line numbers of the package's messages move (see `atLine`).
+ */
+function withoutLeadingBom(text: string): string {
+  return /^\uFEFF-[ \t]/.test(text) ? `\n${text.slice(1)}` : text;
+}
+
+/** A message of the `yaml` package with its "at line L, column C" counted in `text` itself. */
+function atLine(message: string, text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < lineStart; at = text.indexOf('\n', at + 1)) line++;
+  return message.replace(/ at line \d+, column \d+/, ` at line ${line}, column ${offset - lineStart + 1}`);
+}
+
 function composeWhole(text: string): YamlReading {
-  const docs = parseAllDocuments(closedInput(text), PARSE_OPTIONS);
+  const input = withoutLeadingBom(text);
+  const docs = parseAllDocuments(closedInput(input), PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
   let load: LoadBehaviour = { kind: 'loads' };
   const list = Array.isArray(docs) ? docs : [];
@@ -150,7 +168,8 @@ function composeWhole(text: string): YamlReading {
         if (load.kind === 'loads') load = { kind: 'unpredictable', reason: DASH_IN_FLOW, span };
         break;
       }
-      const message = error.message.split('\n')[0];
+      const firstLine = error.message.split('\n')[0];
+      const message = input === text ? firstLine : atLine(firstLine, text, start);
       problems.push({
         span,
         message: `YAML syntax error: ${message}`,
