@@ -89,6 +89,19 @@ describe('policy documents', () => {
     assert.equal(readPolicyDocument('\uFEFF- a\n').problems[0]?.code, 'not-a-mapping');
   });
 
+  it('re-checks the start of the stream after an edit further down', () => {
+    const cache = new YamlPieceCache();
+    assert.equal(readPolicyDocument('# c\na: b\n', cache).load.kind, 'loads');
+    // A directive after the comment, and no `---`: PyYAML wants the document it announces.
+    assert.equal(readPolicyDocument('# c\n%YAML 1.1\na: b\n', cache).load.kind, 'raises');
+    assert.equal(readPolicyDocument('# c\na: b\n', cache).load.kind, 'loads');
+    assert.equal(readPolicyDocument('# c\n...\na: b\n', cache).load.kind, 'raises');
+    assert.equal(readPolicyDocument('>\n# c\n', cache).load.kind, 'loads');
+    // A line at column 0 after a block scalar that is the whole document.
+    const unindented = readPolicyDocument('>\n# c\na: b\n', cache);
+    assert.equal(unindented.load.kind === 'raises' && unindented.load.span.start, 6);
+  });
+
   it('refuses characters PyYAML refuses', () => {
     assert.equal(readPolicyDocument('a: role:x\u0001\n').load.kind, 'raises');
   });

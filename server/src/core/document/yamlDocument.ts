@@ -5,7 +5,13 @@ import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
 import { failsAfterReading, notAMapping, withoutNotAMapping } from './notAMapping';
 import { chunkYaml } from './yamlChunks';
-import { mayHaveStreamQuirk, raises, streamQuirk, unindentedQuotedScalar } from './yamlStreamQuirks';
+import {
+  mayHaveStreamQuirk,
+  raises,
+  streamQuirk,
+  unindentedQuotedScalar,
+  withoutLeadingBom,
+} from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { rangeInside, YamlNodeReader } from './yamlNodes';
 import {
@@ -134,16 +140,7 @@ function dashBeforeFlowIndicator(text: string, at: number): boolean {
   return next === ',' || next === ']' || next === '}';
 }
 
-/**
- * The `yaml` package misreads a block sequence right after a byte order mark (`\uFEFF- a` is a
- * syntax error to it); PyYAML drops the mark first. A line break in its place is read the same
- * and keeps every offset, only the line numbers of the package's messages move (see `atLine`).
- */
-function withoutLeadingBom(text: string): string {
-  return /^\uFEFF-[ \t]/.test(text) ? `\n${text.slice(1)}` : text;
-}
-
-/** A message of the `yaml` package with its "at line L, column C" counted in `text` itself. */
+/** A message of the `yaml` package with its "at line L, column C" counted in `text` itself (see `withoutLeadingBom`). */
 function atLine(message: string, text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let line = 1;

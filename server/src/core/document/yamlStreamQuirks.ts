@@ -2,9 +2,10 @@ import { Parser } from 'yaml';
 import type { LoadBehaviour, SyntaxProblem } from './documentTypes';
 
 /**
- * Two places where PyYAML refuses what the `yaml` package reads quietly (measured against
+ * Places where PyYAML refuses what the `yaml` package reads quietly (measured against
  * PyYAML 6.0 through oslo.policy's `parse_file_contents`):
  * - directives: `%YAML` other than 1.x, a second `%YAML`, no `---` after the directives;
+ * - the start of the stream: `...` before any document, a block scalar with unindented lines;
  * - a `:` with no key before it (`: x`, `{: x}`): PyYAML's parser expects a key or the end of
  *   the mapping there. An explicit `? ` key is left unmodelled (the two libraries pair it with
  *   its value differently).
@@ -14,8 +15,84 @@ export interface StreamQuirk {
   readonly problem: SyntaxProblem;
 }
 
+/**
+ * PyYAML drops a byte order mark at the start; the `yaml` package misreads what follows it in
+ * places (`\uFEFF- a` is a syntax error to it, `\uFEFF k: x` then `a: b` is not). A line break
+ * in its place is read as PyYAML reads the text and keeps every offset; only the line numbers
+ * of the package's messages move.
+ */
+export function withoutLeadingBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? `\n${text.slice(1)}` : text;
+}
+
 export function streamQuirk(text: string): StreamQuirk | null {
-  return directiveQuirk(text) ?? keylessValueQuirk(text);
+  return directiveQuirk(text) ?? streamStartQuirk(text) ?? keylessValueQuirk(text);
+}
+
+/** Where the first line holding more than spaces and a comment begins (after a BOM), or the text's length. */
+function firstContentLine(text: string, from = 0): number {
+  let offset = from === 0 && text.charCodeAt(0) === 0xfeff ? 1 : from;
+  while (offset < text.length) {
+    const lineEnd = text.indexOf('\n', offset);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    if (!BLANK_OR_COMMENT.test(text.slice(offset, end))) return offset;
+    offset = end + 1;
+  }
+  return text.length;
+}
+
+/** The first content line opens with what `streamStartQuirk` or `directiveQuirk` look at. */
+const QUIRKY_START = /^( *[|>]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>]|\r?$|\r?\n))/;
+
+/** A `|` or `>` header alone on its line, maybe after `--- ` (no indentation indicator: not modelled here). */
+const BLOCK_SCALAR_HEADER = /^(--- +| *)[|>][+-]? *(#.*)?\r?$/;
+
+/**
+ * How a stream may begin for PyYAML, where the `yaml` package reads on:
+ * - `...` before any document: PyYAML expects a node there;
+ * - a block scalar (`|`, `>`) as the whole document, then a line at column 0: the scalar wants
+ *   its lines indented (at least one space at the top level), so it ends there, and PyYAML
+ *   finds a second node where it expects the end of the document. A comment at column 0 ends
+ *   the scalar too; any node after it is then a second one.
+ */
+function streamStartQuirk(text: string): StreamQuirk | null {
+  let start = firstContentLine(text);
+  let lineEnd = text.indexOf('\n', start);
+  let first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
+  if (/^\.\.\.( |\r?$)/.test(first))
+    return raises(start, start + 3, "expected the node content, but found '<document end>'", '');
+  if (/^---\r?$/.test(first) && lineEnd >= 0) {
+    // `---` alone: the document is what comes next.
+    start = firstContentLine(text, lineEnd + 1);
+    lineEnd = text.indexOf('\n', start);
+    first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
+  }
+  if (!BLOCK_SCALAR_HEADER.test(first) || lineEnd < 0) return null;
+  let ended = false;
+  let offset = lineEnd + 1;
+  while (offset < text.length) {
+    const next = text.indexOf('\n', offset);
+    const lineStart = offset;
+    const lineStop = next < 0 ? text.length : next;
+    const line = text.slice(lineStart, lineStop);
+    offset = lineStop + 1;
+    // Lines of spaces belong to the scalar, or are nothing once it ended.
+    if (/^[ \r]*$/.test(line)) continue;
+    const comment = BLANK_OR_COMMENT.test(line);
+    // A comment at column 0 ends the scalar; an indented `#` line is its text while it lasts.
+    if (comment && line.charCodeAt(0) === 0x23 /* # */) ended = true;
+    if (comment && ended) continue;
+    if (line.charCodeAt(0) === 0x20 && !ended) continue;
+    // `---` or `...` start or end a document: not a second node.
+    if (/^(---|\.\.\.)( |\r?$)/.test(line)) return null;
+    return raises(
+      lineStart,
+      lineStop,
+      "expected '<document start>', but found another token",
+      ' (the lines of a block scalar must be indented)',
+    );
+  }
+  return null;
 }
 
 /**
@@ -23,7 +100,11 @@ export function streamQuirk(text: string): StreamQuirk | null {
  * in those): false for nearly every policy file, which is then not parsed again for it.
  */
 export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): boolean {
-  if (from === 0 && /^\ufeff?%/.test(text)) return true;
+  // Directives or an odd start: what follows counts too (a `---` removed further down), so the
+  // whole text is looked at after any edit. Such texts are rare and are no policy files.
+  const content = firstContentLine(text);
+  const contentEnd = text.indexOf('\n', content);
+  if (QUIRKY_START.test(text.slice(content, contentEnd < 0 ? text.length : contentEnd + 1))) return true;
   // Whole lines around the change: a match starts at a line break, a `{` or a `,`.
   const start = Math.max(0, text.lastIndexOf('\n', Math.max(0, from - 1)));
   let end = text.indexOf('\n', to);
@@ -63,10 +144,10 @@ const OTHER_DIRECTIVE = /^%[0-9A-Za-z_-]+( .*)?\r?$/;
 
 /** The directives before the document, checked as PyYAML's scanner and parser check them. */
 function directiveQuirk(text: string): StreamQuirk | null {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  if (text.charCodeAt(bom) !== 0x25 /* % */) return null;
+  // Blank lines and comments may come before the directives.
+  let offset = firstContentLine(text);
+  if (text.charCodeAt(offset) !== 0x25 /* % */) return null;
   let seenYaml = false;
-  let offset = bom;
   while (offset < text.length) {
     const lineEnd = text.indexOf('\n', offset);
     const end = lineEnd < 0 ? text.length : lineEnd;
@@ -105,7 +186,7 @@ function directiveQuirk(text: string): StreamQuirk | null {
  * Only texts where a `:` or `?` can begin an entry are parsed again for this: at the start of
  * a line, after `{`, `[` or `,`, or after the `- ` of (nested) sequence entries.
  */
-const MAYBE_KEYLESS = /(^|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)/;
+const MAYBE_KEYLESS = /(^\uFEFF?|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)/;
 
 /** A `?` somewhere after a `{` or `[`: maybe one in a plain scalar in a flow collection. */
 const MAYBE_FLOW_QUESTION = /[{[][^]*\?/;
@@ -200,7 +281,7 @@ function firstInCst<T>(
       walk(item.value, depth + 1);
     }
   };
-  for (const token of new Parser().parse(text)) {
+  for (const token of new Parser().parse(withoutLeadingBom(text))) {
     walk(token, 0);
     if (answer !== undefined) break;
   }
