@@ -109,6 +109,11 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a block scalar with an indented comment line in its text', text: '|\n  a\n  # c\n  b\n' },
   { name: 'a BOM, then an indented mapping and an unindented key', text: '\uFEFF k: role:x\na: b\n' },
   { name: 'a BOM, then a colon with no key', text: '\uFEFF : v\n' },
+  {
+    name: 'a block scalar header under its key, then a comment and a rule',
+    text: 'a:\n>\n# c\nk: role:x\n',
+    names: ['a', 'k'],
+  },
   // The `yaml` package reads these as syntax errors; PyYAML drops the BOM and reads a list.
   { name: 'a BOM before a block sequence', text: '\uFEFF- a\n- b\n' },
   { name: 'a BOM before a sequence of mappings', text: '\uFEFF- a: "@"\n' },
@@ -260,6 +265,12 @@ const VALUE_CASES: readonly { name: string; text: string }[] = [
     text: 'a:\n  - - >2-\n      role:x\n  - - |1\n       y\n',
   },
   { name: 'an indentation indicator after a tagged key', text: 'a:\n  - y\n!!str b: >3-\n    \n   x\n' },
+  // The `yaml` package reads a header under its key as a syntax error.
+  {
+    name: 'block scalar headers on the line under their keys',
+    text: 'a:\n|\n  x\nb:\n>-\n  y\n  z\n\nc: "@"\n',
+  },
+  { name: 'a header under its key with an indentation indicator', text: 'a:\n|2\n   x\nb: \n>\n' },
   { name: 'an escaped line break then two empty lines', text: 'a:\n  - "x\\\r\n    \r\n\r\n    y"\n' },
 ];
 

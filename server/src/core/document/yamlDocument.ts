@@ -10,7 +10,7 @@ import {
   raises,
   streamQuirk,
   unindentedQuotedScalar,
-  withoutLeadingBom,
+  forYamlPackage,
 } from './yamlStreamQuirks';
 import { nestingVerdict, YAML_LIBRARY_MAX_LEVELS } from './yamlDepth';
 import { rangeInside, YamlNodeReader } from './yamlNodes';
@@ -140,7 +140,7 @@ function dashBeforeFlowIndicator(text: string, at: number): boolean {
   return next === ',' || next === ']' || next === '}';
 }
 
-/** A message of the `yaml` package with its "at line L, column C" counted in `text` itself (see `withoutLeadingBom`). */
+/** A message of the `yaml` package with its "at line L, column C" counted in `text` itself (see `forYamlPackage`). */
 function atLine(message: string, text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let line = 1;
@@ -149,7 +149,7 @@ function atLine(message: string, text: string, offset: number): string {
 }
 
 function composeWhole(text: string): YamlReading {
-  const input = withoutLeadingBom(text);
+  const input = forYamlPackage(text);
   const docs = parseAllDocuments(closedInput(input), PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
   let load: LoadBehaviour = { kind: 'loads' };

@@ -16,14 +16,23 @@ export interface StreamQuirk {
 }
 
 /**
- * PyYAML drops a byte order mark at the start; the `yaml` package misreads what follows it in
- * places (`\uFEFF- a` is a syntax error to it, `\uFEFF k: x` then `a: b` is not). A line break
- * in its place is read as PyYAML reads the text and keeps every offset; only the line numbers
- * of the package's messages move.
+ * The text as the `yaml` package should see it to read it as PyYAML does, every offset kept
+ * (only the line numbers of the package's messages move):
+ * - PyYAML drops a byte order mark at the start; the package misreads what follows one in places
+ *   (`\uFEFF- a` is a syntax error to it, `\uFEFF k: x` then `a: b` is not). A line break in
+ *   its place reads the same.
+ * - A block scalar header on the line after its key, at the key's indentation (`a:` then `|`):
+ *   PyYAML reads it as the key's value, the package as a syntax error. The line break before it
+ *   becomes a space: `a: |`, the same scalar.
  */
-export function withoutLeadingBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? `\n${text.slice(1)}` : text;
+export function forYamlPackage(text: string): string {
+  const input = text.charCodeAt(0) === 0xfeff ? `\n${text.slice(1)}` : text;
+  if (!input.includes('|') && !input.includes('>')) return input;
+  return input.replace(HEADER_UNDER_KEY, (line) => line.replace(/:( *)\n/, ':$1 '));
 }
+
+/** A key line ending in `:` (no comment), then a block scalar header alone at the same indentation. */
+const HEADER_UNDER_KEY = /^( *)[^\s#][^\n#]*: *\n\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
 
 export function streamQuirk(text: string): StreamQuirk | null {
   return directiveQuirk(text) ?? streamStartQuirk(text) ?? keylessValueQuirk(text);
@@ -281,7 +290,7 @@ function firstInCst<T>(
       walk(item.value, depth + 1);
     }
   };
-  for (const token of new Parser().parse(withoutLeadingBom(text))) {
+  for (const token of new Parser().parse(forYamlPackage(text))) {
     walk(token, 0);
     if (answer !== undefined) break;
   }
