@@ -96,6 +96,8 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a directive after a comment, then no document start', text: '# c\n%YAML 1.1\na: b\n' },
   { name: 'a directive after a blank line, then the document start', text: '\n%YAML 1.1\n---\na: b\n' },
   { name: 'a document end before any document', text: '...\n' },
+  { name: 'two document starts before any rule', text: '---\n---\na: "@"\n' },
+  { name: 'two empty documents', text: '---\n---\n' },
   { name: 'a document end after comments, then rules', text: '# c\n\n... # end\na: b\n' },
   { name: 'a document end after rules', text: 'a: b\n...\n', names: ['a'] },
   { name: 'a block scalar as the document, then an unindented line', text: '>\na: b\n' },

@@ -84,6 +84,7 @@ export function chunkYaml(text: string): ChunkedText {
   let wholeDocument = false;
   let position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let sawContent = false;
+  let sawDocumentStart = false;
   // The chunk that indented lines would continue (its start is -1 when none is open).
   let openStart = -1;
   let openEnd = 0;
@@ -116,9 +117,13 @@ export function chunkYaml(text: string): ChunkedText {
       if (openStart >= 0) chunks.push(openStart, openEnd, openSingle);
       openStart = -1;
       if (isDocumentSyntax(text, position, contentEnd, sawContent)) {
-        // A leading `---` or `%YAML` header is harmless; anything else needs the whole text.
+        // A leading `---` or `%YAML` header is harmless; anything else needs the whole text (a
+        // second `---`, even before any rule, starts a second document).
         const line = text.slice(position, contentEnd);
-        if (sawContent || !/^(---|%YAML [0-9.]+)\s*(#.*)?$/.test(line)) wholeDocument = true;
+        const documentStart = /^---\s*(#.*)?$/.test(line);
+        if (sawContent || sawDocumentStart || !/^(---|%YAML [0-9.]+)\s*(#.*)?$/.test(line))
+          wholeDocument = true;
+        if (documentStart) sawDocumentStart = true;
       } else {
         sawContent = true;
         openStart = position;
