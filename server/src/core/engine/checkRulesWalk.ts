@@ -1,9 +1,13 @@
 import type { CheckNode, EnforcedRule } from '../check/checkTypes';
 import type { EffectivePolicy } from './effectivePolicy';
 import { evaluationComponents, referenceGraph, ruleCycles, type ReferenceGraph } from './referenceGraph';
+import { CHECK_RULES_UNITS_PER_STEP, PYTHON_RECURSION_LIMIT } from './recursionLimit';
 import { refersToItself, stronglyConnected } from './stronglyConnected';
 
 const depthOf = new WeakMap<ReferenceGraph, number>();
+
+/** Steps at which Python's recursion limit is reached from any stack. */
+const STOP = Math.ceil(PYTHON_RECURSION_LIMIT / CHECK_RULES_UNITS_PER_STEP);
 
 /**
  * The deepest recursion of oslo.policy's `check_rules` (its `_cycle_check`), in steps: one per
@@ -13,13 +17,13 @@ const depthOf = new WeakMap<ReferenceGraph, number>();
  * `not`), keeping the names of the `rule:` checks on the current path, and returns True at the
  * first check whose name is on it. So a walk that meets a cycle stops there: `a: "@ or rule:a
  * or rule:b"` never walks on to `b`, whatever `b` leads to. Every rule is walked as a root.
- * `stop` bounds the walks into cycles: a walk that deep already decides the answer.
+ * Walks into cycles are followed only to `STOP` steps: a walk that deep raises in any service.
  */
-export function checkRulesDepth(policy: EffectivePolicy, stop: number): number {
+export function checkRulesDepth(policy: EffectivePolicy): number {
   const graph = referenceGraph(policy);
   let depth = depthOf.get(graph);
   if (depth === undefined) {
-    depth = deepestCheckRulesWalk(policy, graph, stop);
+    depth = deepestCheckRulesWalk(policy, graph, STOP);
     depthOf.set(graph, depth);
   }
   return depth;

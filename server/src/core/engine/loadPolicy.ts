@@ -24,7 +24,6 @@ import {
   CHECK_RULES_UNITS_PER_STEP,
   judgeDepth,
   PARSE_UNITS_PER_REDUCTION,
-  PYTHON_RECURSION_LIMIT,
   RECURSION_MESSAGE,
   STR_UNITS_PER_JUNCTION,
   STR_UNITS_PER_NOT,
@@ -484,11 +483,11 @@ function strDepthFailure(tree: CheckNode, span: { start: number; end: number }):
 
 /**
  * `check_rules` walks every rule through `rule:` hops and and/or levels recursively (not into
- * `not`). The deepest walk (cycles cut) is its recursion depth; a 10,000-rule chain raises.
+ * `not`), each walk stopping at the first cycle (see `checkRulesDepth`). The deepest walk is its
+ * recursion depth; a 10,000-rule chain raises.
  */
 function checkRulesDepthFailure(policy: EffectivePolicy): LoadFailure | null {
-  // A walk this deep raises in any service: deeper ones need not be followed.
-  const deepest = checkRulesDepth(policy, Math.ceil(PYTHON_RECURSION_LIMIT / CHECK_RULES_UNITS_PER_STEP));
+  const deepest = checkRulesDepth(policy);
   switch (judgeDepth(deepest * CHECK_RULES_UNITS_PER_STEP)) {
     case 'safe':
       return null;

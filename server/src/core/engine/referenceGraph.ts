@@ -67,8 +67,8 @@ export function referenceGraph(policy: EffectivePolicy): ReferenceGraph {
       walkLevels.reverseFrom(walkStart[id]);
     }
   }
-  walkStart[names.length] = walkTargets.length;
   start[names.length] = targets.length;
+  walkStart[names.length] = walkTargets.length;
   const graph: ReferenceGraph = {
     names,
     idOf,
@@ -159,7 +159,7 @@ const pendingWalked: boolean[] = [];
  * crossing a `not` (`check_rules` does not walk into `not`; evaluation does), last first.
  * Returns the deepest and/or level of the nodes `check_rules` visits (see `walkShape`).
  */
-export function forEachReference(
+function forEachReference(
   rule: EnforcedRule,
   visit: (reference: LeafCheckNode, level: number, walked: boolean) => void,
 ): number {
