@@ -108,6 +108,26 @@ export function rulesByOslo(texts: readonly string[]): OsloRules[] {
 }
 
 /**
+ * Python that wraps `method` (a function of the library, `module.Class.name`) to count how deeply
+ * its calls nest: the deepest since the last reset is in `state["deepest"]`.
+ */
+function nestingCounter(method: string): string[] {
+  return [
+    'sys.setrecursionlimit(20000)',
+    'state = {"depth": 0, "deepest": 0}',
+    `original = ${method}`,
+    'def counted(*args, **kwargs):',
+    '    state["depth"] += 1',
+    '    state["deepest"] = max(state["deepest"], state["depth"])',
+    '    try:',
+    '        return original(*args, **kwargs)',
+    '    finally:',
+    '        state["depth"] -= 1',
+    `${method} = counted`,
+  ];
+}
+
+/**
  * How deep `check_rules` recurses on each text's rules: the deepest nesting of `_cycle_check`
  * calls (one per check it visits), counted by wrapping the library's own method.
  */
@@ -115,17 +135,7 @@ export function checkRulesDepthByOslo(texts: readonly string[]): number[] {
   const script = [
     'import json, sys',
     'from oslo_policy import policy',
-    'sys.setrecursionlimit(20000)',
-    'state = {"depth": 0, "deepest": 0}',
-    'original = policy.Enforcer._cycle_check',
-    'def counted(self, check, seen=None):',
-    '    state["depth"] += 1',
-    '    state["deepest"] = max(state["deepest"], state["depth"])',
-    '    try:',
-    '        return original(self, check, seen)',
-    '    finally:',
-    '        state["depth"] -= 1',
-    'policy.Enforcer._cycle_check = counted',
+    ...nestingCounter('policy.Enforcer._cycle_check'),
     'for text in json.load(sys.stdin):',
     '    enforcer = policy.Enforcer.__new__(policy.Enforcer)',
     '    enforcer.rules = policy.Rules.load(text)',
@@ -144,19 +154,9 @@ export function parseDepthByOslo(texts: readonly string[]): number[] {
   const script = [
     'import json, logging, sys',
     'from oslo_policy import _parser',
-    'sys.setrecursionlimit(20000)',
     // A string that fails to parse is logged with its traceback: not wanted on stderr here.
     'logging.disable(logging.CRITICAL)',
-    'state = {"depth": 0, "deepest": 0}',
-    'original = _parser.ParseState.reduce',
-    'def counted(self):',
-    '    state["depth"] += 1',
-    '    state["deepest"] = max(state["deepest"], state["depth"])',
-    '    try:',
-    '        return original(self)',
-    '    finally:',
-    '        state["depth"] -= 1',
-    '_parser.ParseState.reduce = counted',
+    ...nestingCounter('_parser.ParseState.reduce'),
     'for text in json.load(sys.stdin):',
     '    state["deepest"] = 0',
     '    _parser._parse_text_rule(text)',
