@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import type { PolicyEntry } from '../../server/src/core/document/documentTypes';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import { YamlPieceCache } from '../../server/src/core/document/yamlDocument';
+import {
+  readLineByCharacter,
+  readQuotedValueLine,
+  type FastLine,
+} from '../../server/src/core/document/yamlFastLine';
 import { policyFile } from '../support/generate';
-import { Random } from '../support/random';
+import { Random, runSeed } from '../support/random';
 
 /** Entries as comparable rows, offsets shifted by `shift`. */
 function summary(entries: readonly PolicyEntry[], shift: number): unknown[] {
@@ -116,5 +121,59 @@ describe('policy documents', () => {
       assert.equal(pieces.load.kind, whole.load.kind, text);
       assert.deepEqual(summary(pieces.entries, 4), summary(whole.entries, 0), text);
     }
+  });
+
+  it('reads a common line natively exactly as character by character', () => {
+    const seed = runSeed();
+    const random = new Random(seed);
+    // Lines near the common form, with what makes the character reader refuse one or read it
+    // otherwise: `::`, a `#` without a blank before it, tabs, escapes, line separators, lone
+    // surrogates, long names.
+    const clean = ['a', 'Z', '0', '_', ':', ' ', '.', '/', '-', '%(x)s', '(', ')', 'é'];
+    const tricky = ['  ', '#', '"', "'", '\\', '\t', '\u2028', '\ud800', '\ud83d\ude00', '[', '{', '!', '&'];
+    const part = (length: number): string =>
+      Array.from({ length: random.int(0, length) }, () =>
+        random.pick(random.chance(0.9) ? clean : tricky),
+      ).join('');
+    const name = (): string =>
+      random.chance(0.05)
+        ? 'n'.repeat(random.int(995, 1005))
+        : random.chance(0.5)
+          ? `"${part(4)}"`
+          : `a${part(2)}`;
+    const comparable = (line: FastLine | null, text: string): unknown =>
+      line && {
+        ...line,
+        key: { ...line.key, decoded: { ...line.key.decoded, toDoc: line.key.decoded.toDoc(0) } },
+        value: line.value && {
+          ...line.value,
+          decoded: {
+            ...line.value.decoded,
+            toDoc: [0, 1, line.value.decoded.text.length].map(line.value.decoded.toDoc),
+          },
+        },
+        text,
+      };
+    let native = 0;
+    for (let round = 0; round < 20000; round++) {
+      const prefix = part(3);
+      const separator = random.chance(0.8) ? random.pick([': ', ':  ']) : random.pick([':', ' :', '::']);
+      const value = random.chance(0.8) ? `"${part(6)}"` : part(4);
+      const after = random.chance(0.7) ? ' '.repeat(random.int(0, 2)) : part(2);
+      const line = `${name()}${separator}${value}${after}${random.chance(0.3) ? `${random.pick([' #', '#', '  #'])}${part(3)}` : ''}`;
+      const text = `${prefix}\n${line}\n${part(3)}`;
+      const start = prefix.length + 1;
+      const end = start + line.length;
+      const read = readQuotedValueLine(text, start, end);
+      if (read === null) continue;
+      native++;
+      assert.deepEqual(
+        comparable(read, text),
+        comparable(readLineByCharacter(text, start, end), text),
+        `seed ${seed}: ${JSON.stringify(line)}`,
+      );
+    }
+    // The native reading is taken for a good share of the lines, so the comparison means something.
+    assert.ok(native > 2000, `seed ${seed}: only ${native} lines read natively`);
   });
 });
