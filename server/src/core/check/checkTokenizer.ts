@@ -11,8 +11,13 @@ export const identityOffsets: OffsetMap = (index) => index;
  * token; otherwise split at the FIRST colon (`rule:a:b` is rule `a:b`); no colon fails closed.
  * Kind lookup is case-sensitive: `Role:admin` is a generic check on a credential `Role`.
  */
-export function parseCheckToken(text: string, start: number, toDoc: OffsetMap): CheckNode {
-  const span: Span = { start: toDoc(start), end: toDoc(start + text.length) };
+export function parseCheckToken(
+  text: string,
+  start: number,
+  toDoc: OffsetMap,
+  /** The token's span when the caller has it: the check shares it (one object fewer per check). */
+  span: Span = { start: toDoc(start), end: toDoc(start + text.length) },
+): CheckNode {
   if (text === '!') return { type: 'never', span, cause: 'bang' };
   if (text === '@') return { type: 'always', span };
   const colon = text.indexOf(':');
@@ -101,7 +106,7 @@ function tokenizePiece(
     if (end - cleanStart >= 2 && first === last && (first === 0x22 || first === 0x27)) {
       tokens.push({ type: 'string', span, text: text.slice(cleanStart + 1, end - 1) });
     } else {
-      const check = parseCheckToken(clean, cleanStart, toDoc);
+      const check = parseCheckToken(clean, cleanStart, toDoc, span);
       tokens.push({ type: 'check', span, text: clean, check });
       noteCheckTokenProblems(clean, check, problems);
     }
