@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Span } from '../../server/src/core/check/checkTypes';
 import { parseCheckString } from '../../server/src/core/check/checkParser';
+import { tokenizeCheckString } from '../../server/src/core/check/checkTokenizer';
 import { analyze, DEFAULT_SETTINGS, type PolicyAnalysis } from '../../server/src/core/features/analysis';
 import { codeActions, type PolicyCodeAction } from '../../server/src/core/features/codeActions';
 import { complete } from '../../server/src/core/features/completion';
@@ -112,7 +113,7 @@ describe(`fuzzing (${RUNS} cases per property; FUZZ_RUNS raises it)`, function (
       fc.property(fc.oneof(checkString, fc.string({ maxLength: 40 })), (text) => {
         const parsed = parseCheckString(text);
         for (const problem of parsed.problems) assertInside(problem.span, text.length, problem.code);
-        for (const token of parsed.tokens) assertInside(token.span, text.length, 'token');
+        for (const token of tokenizeCheckString(text).tokens) assertInside(token.span, text.length, 'token');
       }),
       { numRuns: RUNS * 10 },
     );

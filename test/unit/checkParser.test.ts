@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseCheckString, parseEnforcedRule } from '../../server/src/core/check/checkParser';
+import { punctuationTokens, tokenizeCheckString } from '../../server/src/core/check/checkTokenizer';
 import { checkString } from '../support/generate';
 import { Random } from '../support/random';
 import { canonicalRuleString, canonicalString } from '../../server/src/core/check/checkPrint';
@@ -7,6 +8,23 @@ import { canonicalRuleString, canonicalString } from '../../server/src/core/chec
 const canonical = (text: string): string => canonicalRuleString(parseCheckString(text).enforced);
 
 describe('check-string parser (oslo.policy semantics)', () => {
+  it('finds the punctuation of a check string as the tokenizer does, checks left out', () => {
+    const random = new Random(7);
+    const offset = (index: number): number => 100 + 2 * index;
+    const texts = [
+      ...Array.from({ length: 2000 }, () => checkString(random)),
+      "(role:a or 'x') and NOT (rule:b)) ( ''",
+      '"a" and\u3000or\u2028(not)',
+    ];
+    let seen = 0;
+    for (const text of texts) {
+      const expected = tokenizeCheckString(text, offset).tokens.filter((token) => token.type !== 'check');
+      seen += expected.length;
+      assert.deepEqual(punctuationTokens(text, offset), expected, text);
+    }
+    assert.ok(seen > 2000, `only ${seen} tokens compared`);
+  });
+
   it('empty allows, whitespace alone fails closed', () => {
     assert.equal(canonical(''), '@');
     assert.equal(canonical('   '), '!');

@@ -19,12 +19,12 @@ export function parseCheckString(text: string, toDoc: OffsetMap = identityOffset
   if (text.length === 0) {
     const whole: Span = { start: toDoc(0), end: toDoc(0) };
     const tree: CheckNode = { type: 'always', span: whole };
-    return { enforced: { type: 'tree', tree }, display: tree, tokens: [], problems: [], failed: false };
+    return { enforced: { type: 'tree', tree }, display: tree, problems: [], failed: false };
   }
   const { tokens, problems } = tokenizeCheckString(text, toDoc);
   const { rule: enforced, deepestChain } = reduceLikeOslo(tokens);
   if (enforced?.type === 'tree') {
-    return { enforced, display: enforced.tree, tokens, problems, failed: false, deepestChain };
+    return { enforced, display: enforced.tree, problems, failed: false, deepestChain };
   }
   const whole: Span = { start: toDoc(0), end: toDoc(text.length) };
   if (enforced?.type === 'plain-string') {
@@ -35,7 +35,7 @@ export function parseCheckString(text: string, toDoc: OffsetMap = identityOffset
         `oslo.policy stores this rule as the plain string '${enforced.value}', not a check: ` +
         `enforcing it (or any rule that refers to it) raises an error.`,
     };
-    return { enforced, display: null, tokens, problems: [...problems, problem], failed: false, deepestChain };
+    return { enforced, display: null, problems: [...problems, problem], failed: false, deepestChain };
   }
   const recovered = recoverParse(tokens, whole);
   const failure: CheckNode = { type: 'never', span: whole, cause: 'parse-failure' };
@@ -52,7 +52,6 @@ export function parseCheckString(text: string, toDoc: OffsetMap = identityOffset
   return {
     enforced: { type: 'tree', tree: failure },
     display: recovered.tree,
-    tokens,
     problems: [...problems, ...recoveredProblems],
     failed: true,
     deepestChain,

@@ -64,6 +64,17 @@ export function tokenizeCheckString(text: string, toDoc: OffsetMap = identityOff
   return { tokens, problems };
 }
 
+/**
+ * The tokens of `tokenizeCheckString` that are not checks (parentheses, operators, quoted
+ * strings), without parsing the checks: what semantic tokens and the cursor need of a rule, found
+ * again when asked (parsed rules do not keep their tokens, see `ParsedRule`).
+ */
+export function punctuationTokens(text: string, toDoc: OffsetMap): CheckToken[] {
+  const tokens: CheckToken[] = [];
+  forEachPiece(text, (start, end) => tokenizePiece(text, start, end, toDoc, tokens, null));
+  return tokens;
+}
+
 /** Calls `visit` with the [start, end) of every piece of `text` between Python whitespace. */
 export function forEachPiece(text: string, visit: (start: number, end: number) => void): void {
   const length = text.length;
@@ -83,7 +94,8 @@ function tokenizePiece(
   end: number,
   toDoc: OffsetMap,
   tokens: CheckToken[],
-  problems: CheckProblem[],
+  /** Null to leave check tokens out. */
+  problems: CheckProblem[] | null,
 ): void {
   let cleanStart = start;
   while (cleanStart < end && text.charCodeAt(cleanStart) === 0x28 /* ( */) {
@@ -105,7 +117,7 @@ function tokenizePiece(
     const last = text.charCodeAt(end - 1);
     if (end - cleanStart >= 2 && first === last && (first === 0x22 || first === 0x27)) {
       tokens.push({ type: 'string', span, text: text.slice(cleanStart + 1, end - 1) });
-    } else {
+    } else if (problems !== null) {
       const check = parseCheckToken(clean, cleanStart, toDoc, span);
       tokens.push({ type: 'check', span, text: clean, check });
       noteCheckTokenProblems(clean, check, problems);

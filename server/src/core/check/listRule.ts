@@ -2,7 +2,7 @@ import type { ListItem, ListRuleValue } from '../document/documentTypes';
 import { splitPyWhitespace } from '../python/pyText';
 import { pyTypeName } from '../python/pyValue';
 import { parseListElement } from './checkParser';
-import type { CheckNode, CheckProblem, CheckToken, ParsedRule } from './checkTypes';
+import type { CheckNode, CheckProblem, ParsedRule } from './checkTypes';
 
 /** A list-form rule either parses, or makes `Rules.load` raise (a truthy non-iterable element). */
 export type ListRuleReading =
@@ -21,11 +21,10 @@ export function parseListRule(value: ListRuleValue): ListRuleReading {
     const tree: CheckNode = { type: 'always', span: value.span };
     return {
       ok: true,
-      parsed: { enforced: { type: 'tree', tree }, display: tree, tokens: [], problems: [], failed: false },
+      parsed: { enforced: { type: 'tree', tree }, display: tree, problems: [], failed: false },
     };
   }
   const problems: CheckProblem[] = [];
-  const tokens: CheckToken[] = [];
   const orList: CheckNode[] = [];
   let failure: { exception: string; message: string } | null = null;
   for (const inner of value.items) {
@@ -42,7 +41,7 @@ export function parseListRule(value: ListRuleValue): ListRuleReading {
       continue;
     }
     const elements: ListItem[] = inner.kind === 'string' ? [inner] : [...inner.items];
-    const andList = elements.map((element) => elementCheck(element, tokens, problems));
+    const andList = elements.map((element) => elementCheck(element, problems));
     if (andList.length === 1) orList.push(andList[0]);
     else
       orList.push({
@@ -67,7 +66,6 @@ export function parseListRule(value: ListRuleValue): ListRuleReading {
   const parsed: ParsedRule = {
     enforced: { type: 'tree', tree },
     display: tree,
-    tokens,
     problems,
     failed: false,
   };
@@ -92,10 +90,9 @@ function isTruthyItem(item: ListItem): boolean {
   }
 }
 
-function elementCheck(element: ListItem, tokens: CheckToken[], problems: CheckProblem[]): CheckNode {
+function elementCheck(element: ListItem, problems: CheckProblem[]): CheckNode {
   if (element.kind === 'string') {
     const check = parseListElement(element.value.text, element.value.toDoc);
-    tokens.push({ type: 'check', span: check.span, text: element.value.text, check });
     if (check.type === 'never' && check.cause === 'no-colon') {
       problems.push({
         code: 'no-colon',

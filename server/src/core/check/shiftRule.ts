@@ -1,9 +1,9 @@
-import type { CheckNode, CheckToken, EnforcedRule, ParsedRule, Span } from './checkTypes';
+import type { CheckNode, EnforcedRule, ParsedRule, Span } from './checkTypes';
 
 /**
  * A parsed rule moved by `delta` document offsets: the same check string at a new place after
- * an edit above it. Nodes shared between the enforced tree, the editor's tree and the tokens
- * stay shared in the copy.
+ * an edit above it. Nodes shared between the enforced tree and the editor's tree stay shared in
+ * the copy.
  */
 export function shiftParsedRule(parsed: ParsedRule, delta: number): ParsedRule {
   if (delta === 0) return parsed;
@@ -12,7 +12,6 @@ export function shiftParsedRule(parsed: ParsedRule, delta: number): ParsedRule {
   return {
     enforced: shiftEnforced(parsed.enforced, delta, node),
     display: parsed.display ? node(parsed.display) : null,
-    tokens: parsed.tokens.map((token) => shiftToken(token, delta, node)),
     problems: parsed.problems.map((problem) => ({ ...problem, span: shift(problem.span, delta) })),
     failed: parsed.failed,
     deepestChain: parsed.deepestChain,
@@ -53,13 +52,6 @@ function shiftEnforced(rule: EnforcedRule, delta: number, node: (n: CheckNode) =
   return rule.type === 'tree'
     ? { type: 'tree', tree: node(rule.tree) }
     : { type: 'plain-string', value: rule.value, span: shift(rule.span, delta) };
-}
-
-function shiftToken(token: CheckToken, delta: number, node: (n: CheckNode) => CheckNode): CheckToken {
-  const span = shift(token.span, delta);
-  return token.check
-    ? { type: token.type, span, text: token.text, check: node(token.check) }
-    : { type: token.type, span, text: token.text };
 }
 
 function shiftNode(original: CheckNode, delta: number, node: (n: CheckNode) => CheckNode): CheckNode {

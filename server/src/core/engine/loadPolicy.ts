@@ -155,7 +155,6 @@ let generations = 0;
 const EMPTY_RULE: ParsedRule = {
   enforced: { type: 'tree', tree: { type: 'always', span: { start: 0, end: 0 } } },
   display: null,
-  tokens: [],
   problems: [],
   failed: false,
 };

@@ -1,4 +1,6 @@
 import type { AlwaysNode, CheckNode, CheckToken, LeafCheckNode, NeverNode, Span } from '../check/checkTypes';
+import { punctuationTokens as checkStringPunctuation } from '../check/checkTokenizer';
+import type { PolicyEntry } from '../document/documentTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 
@@ -25,6 +27,15 @@ export interface AttributeAt {
 
 const within = (span: Span, offset: number): boolean => span.start <= offset && offset <= span.end;
 
+/**
+ * The parentheses, `and`/`or`/`not` and quoted strings of an entry's check string, in document
+ * offsets. None for the list form, whose elements are all checks.
+ */
+export function punctuationTokens(entry: PolicyEntry): CheckToken[] {
+  const value = entry.value;
+  return value.kind === 'string' ? checkStringPunctuation(value.text, value.toDoc) : [];
+}
+
 export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTarget {
   const entry = analysis.entryAt(offset);
   if (!entry) return { kind: 'none' };
@@ -42,7 +53,7 @@ export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTa
       attribute: part === 'match' ? attributeAt(analysis, leaf, offset) : null,
     };
   }
-  const token = entry.parsed.tokens.find((t) => t.type !== 'check' && within(t.span, offset));
+  const token = punctuationTokens(entry.entry).find((t) => within(t.span, offset));
   if (token) return { kind: 'token', entry, token };
   return { kind: 'value', entry };
 }
