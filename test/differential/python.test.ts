@@ -222,6 +222,22 @@ function randomLiteral(random: Random): string {
     '\u2118',
     '\u{1e900}',
     '\u{31350}',
+    // Comments, non-ASCII characters that are no letters (printable or not), full-width letters
+    // and digits, lone surrogates, a letter of Unicode 15.
+    '#',
+    '#é',
+    '€',
+    '·',
+    '\u0663',
+    '\ufeff',
+    '\u200b',
+    '\u00a0',
+    '\uff41',
+    '\uff34\uff52\uff55\uff45',
+    '\uff11',
+    '\ud800',
+    '\udc00',
+    '\u{1e030}',
   ];
   return Array.from({ length: random.int(1, 4) }, () => random.pick(parts)).join('');
 }

@@ -1,4 +1,9 @@
-import { isPyIdentifierContinue, isPyIdentifierStart } from './pyText';
+import {
+  isPyIdentifierContinue,
+  isPyIdentifierStart,
+  isPyPrintable,
+  pyIdentifierStatusVaries,
+} from './pyText';
 import type { PyValue } from './pyValue';
 
 /**
@@ -80,8 +85,13 @@ const OPERATORS = [
   '=',
 ];
 
+/** A UTF-16 surrogate without its pair: Python cannot encode the source to UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function literalEval(source: string): LiteralResult {
-  if (source.includes('\u0000')) return { kind: 'not-literal' };
+  // Both ValueError before any parsing (Python 3.11; 3.12 raises SyntaxError for a null byte):
+  // "source code string cannot contain null bytes", and UnicodeEncodeError for a lone surrogate.
+  if (source.includes('\u0000') || LONE_SURROGATE.test(source)) return { kind: 'not-literal' };
   try {
     const tokens = tokenize(source.replace(/^[ \t]+/, ''));
     const parser = new Parser(tokens);
@@ -117,17 +127,23 @@ function tokenize(text: string): Token[] {
       index = read.end;
       continue;
     }
+    // A comment runs to the end of the line, and a kind holds no line break (nor any whitespace).
+    if (char === '#') break;
     const codePoint = text.codePointAt(index)!;
+    if (codePoint > 0x7f && pyIdentifierStatusVaries(codePoint))
+      throw new Unsure('a character whose reading depends on the Python release');
     if (isPyIdentifierStart(codePoint)) {
       let end = index + (codePoint > 0xffff ? 2 : 1);
       while (end < text.length) {
         const next = text.codePointAt(end)!;
         if (!isPyIdentifierContinue(next)) break;
+        if (next > 0x7f && pyIdentifierStatusVaries(next))
+          throw new Unsure('a character whose reading depends on the Python release');
         end += next > 0xffff ? 2 : 1;
       }
-      const name = text.slice(index, end);
-      if (/[^\x00-\x7f]/.test(name)) throw new Unsure('a non-ASCII identifier');
-      tokens.push({ type: 'name', text: name });
+      // A non-ASCII name is a name too (NFKC-normalized, `Ｔｒｕｅ` is the name True, not the
+      // constant): never a literal.
+      tokens.push({ type: 'name', text: text.slice(index, end) });
       index = end;
       continue;
     }
@@ -138,7 +154,16 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (char === '\\') throw new Unsure('a line continuation');
-    if (codePoint > 0x7f) throw new Unsure('a non-ASCII character');
+    // CPython's tokenizer takes any non-ASCII character for part of a name, which then fails
+    // its check: "invalid character" or "invalid non-printable character" (U+FEFF, U+200B).
+    if (codePoint > 0x7f) {
+      const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
+      throw new Syntax(
+        isPyPrintable(codePoint)
+          ? `invalid character '${String.fromCodePoint(codePoint)}' (U+${hex})`
+          : `invalid non-printable character U+${hex}`,
+      );
+    }
     throw new Syntax('invalid syntax');
   }
   return tokens;

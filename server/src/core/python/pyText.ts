@@ -130,6 +130,16 @@ export function isPyIdentifierContinue(code: number): boolean {
   return ID_CONTINUE.test(String.fromCodePoint(code));
 }
 
+/**
+ * Whether Python's identifier rules for `chr(code)` depend on the Python release: characters
+ * assigned after Unicode 14 (Python 3.11's), which newer releases may take as letters, and the
+ * few whose identifier status this runtime's Unicode sees otherwise (the tables' overrides).
+ */
+export function pyIdentifierStatusVaries(code: number): boolean {
+  const loaded = loadTables();
+  return loaded.idStart.get(code) !== undefined || loaded.idContinue.get(code) !== undefined;
+}
+
 const IGNORABLE = 1;
 const CASED_LETTER = 2;
 
