@@ -148,6 +148,9 @@ function atLine(message: string, text: string, offset: number): string {
   return message.replace(/ at line \d+, column \d+/, ` at line ${line}, column ${offset - lineStart + 1}`);
 }
 
+const COLLECTION_TAG_ERROR =
+  /^(Set items must all have null values|Expected a mapping for this tag|Expected a sequence for this tag|Ordered maps must not include duplicate keys|Each pair must have its own sequence indicator)/;
+
 function composeWhole(text: string): YamlReading {
   const input = forYamlPackage(text);
   const docs = parseAllDocuments(closedInput(input), PARSE_OPTIONS);
@@ -166,6 +169,8 @@ function composeWhole(text: string): YamlReading {
         break;
       }
       const firstLine = error.message.split('\n')[0];
+      // The package's own reading of `!!set`, `!!omap`, `!!pairs`: the node reader judges those tags.
+      if (COLLECTION_TAG_ERROR.test(firstLine)) continue;
       const message = input === text ? firstLine : atLine(firstLine, text, start);
       problems.push({
         span,

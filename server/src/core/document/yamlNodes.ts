@@ -1,4 +1,15 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Span } from '../check/checkTypes';
 import { PY_NONE, pyEquals, pyStr, type PyValue } from '../python/pyValue';
 import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './documentTypes';
@@ -65,6 +76,7 @@ export class YamlNodeReader {
   entriesOf(mapNode: Node): PolicyEntry[] {
     const entries: PolicyEntry[] = [];
     if (!isMap(mapNode)) return entries;
+    this.collectionTag(mapNode);
     for (const pair of mapNode.items) {
       if (!isPair(pair)) continue;
       const keyNode = this.deref(pair.key as Node | null);
@@ -148,6 +160,7 @@ export class YamlNodeReader {
     const stack: unknown[] = [root];
     while (stack.length > 0 && this.failure === null) {
       const node = stack.pop();
+      if (isSeq(node) || isMap(node)) this.collectionTag(node);
       if (isScalar(node)) this.scalarValue(node);
       else if (isSeq(node))
         for (let index = node.items.length - 1; index >= 0; index--) stack.push(node.items[index]);
@@ -243,6 +256,18 @@ export class YamlNodeReader {
 
   /** PyYAML's construction of a scalar, honouring explicit tags as SafeConstructor does. */
   scalarValue(node: Scalar): PyValue {
+    if ((node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') && node.range) {
+      // PyYAML's scanner wants a blank or a line break after the header's indicators; the
+      // `yaml` package takes `|#c` for a header and a comment.
+      const at = node.range[0];
+      const hash = HEADER_THEN_HASH.exec(this.text.slice(at, at + 4));
+      if (hash)
+        this.fail(
+          'ScannerError',
+          "while scanning a block scalar: expected chomping or indentation indicators, but found '#'",
+          { start: this.base + at, end: this.base + at + hash[0].length },
+        );
+    }
     // With the failsafe schema every scalar value is a string.
     const text = this.sourceValue(node);
     const tag = node.tag;
@@ -304,6 +329,41 @@ export class YamlNodeReader {
     return pyStr(String(node.value));
   }
 
+  /**
+   * SafeConstructor's reading of an explicit tag on a mapping or a sequence: `!!map` and `!!seq`
+   * (and `!`) as their node is, a scalar's tag or the other collection's as ConstructorError
+   * ("expected a scalar node, but found mapping"), an unknown tag as no constructor; `!!set` of
+   * a mapping, `!!omap` and `!!pairs` of a sequence build values oslo.policy would iterate in
+   * their own ways: not modelled.
+   */
+  private collectionTag(node: YAMLMap | YAMLSeq): void {
+    const tag = node.tag;
+    if (!tag || tag === '!') return;
+    const found = isMap(node) ? 'mapping' : 'sequence';
+    const span = this.span(node);
+    const name = tag.startsWith(CORE_TAG) ? tag.slice(CORE_TAG.length) : null;
+    if (name === 'map' || name === 'seq') {
+      const expected = name === 'map' ? 'mapping' : 'sequence';
+      if (expected !== found)
+        this.fail('ConstructorError', `expected a ${expected} node, but found ${found}`, span);
+    } else if (name !== null && SCALAR_TAGS.has(name)) {
+      this.fail('ConstructorError', `expected a scalar node, but found ${found}`, span);
+    } else if (name === 'set' && found === 'sequence') {
+      this.fail('ConstructorError', 'expected a mapping node, but found sequence', span);
+    } else if ((name === 'omap' || name === 'pairs') && found === 'mapping') {
+      const what = name === 'omap' ? 'an ordered map' : 'pairs';
+      this.fail(
+        'ConstructorError',
+        `while constructing ${what}: expected a sequence, but found mapping`,
+        span,
+      );
+    } else if (name === 'set' || name === 'omap' || name === 'pairs') {
+      this.markUnpredictable(`the explicit tag !!${name} on a ${found}`, span);
+    } else {
+      this.fail('ConstructorError', `could not determine a constructor for the tag '${tag}'`, span);
+    }
+  }
+
   private fail(exception: string, message: string, span: Span): void {
     this.failure ??= { exception, message, span };
   }
@@ -323,6 +383,12 @@ export function rangeInside(range: readonly number[], length: number): [number, 
 
 /** An escaped line break then an empty line: the `yaml` package folds what PyYAML keeps. */
 const ESCAPED_BREAK_THEN_EMPTY_LINE = /\\\r?\n[ \t]*[\r\n]/;
+
+const CORE_TAG = 'tag:yaml.org,2002:';
+/** A block scalar header (indicator, then chomping and indentation in either order) and a `#` right after it. */
+const HEADER_THEN_HASH = /^[|>](?:[+-][1-9]?|[1-9][+-]?)?#/;
+/** SafeConstructor's tags for scalars (`construct_scalar` refuses any other node). */
+const SCALAR_TAGS = new Set(['str', 'null', 'bool', 'int', 'float', 'timestamp', 'binary']);
 
 /** An untagged plain `<<` key (or any `!`-tagged one): PyYAML's merge key. */
 function isMergeKey(node: Node | null): boolean {
