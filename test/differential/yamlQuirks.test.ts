@@ -139,6 +139,24 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a tab in a top-level list', text: '- 1:60\t# c\n' },
   { name: 'a NEL before a top-level string', text: '\x85"" \n', certain: false },
   { name: 'a LS before a syntax error', text: 'a: b #c\n\u2028\n', certain: false },
+  // A `:` that begins a token in a flow collection is a value indicator for PyYAML.
+  { name: 'a colon first in a flow mapping', text: 'a: {:x}\n' },
+  { name: 'a colon first in a flow list item', text: 'a: ["role:x", :y]\n' },
+  { name: 'a colon first in a flow mapping value', text: 'a: {b: :x}\n' },
+  { name: 'a colon inside a plain scalar in a flow list', text: 'a: ["role:x", b :c]\n', names: ['a'] },
+  { name: 'a tag alone as an empty key, then an explicit key', text: '!!str :\n? b\n', certain: false },
+  { name: 'an explicit key of a block scalar', text: '? \n>\n', certain: false },
+  // A block scalar header under its key, blank and comment lines between: the key's value.
+  {
+    name: 'a header under its key after a blank line',
+    text: 'a:\n\n|\n  role:x\nb: "@"\n',
+    names: ['a', 'b'],
+  },
+  { name: 'a header under its key after a comment', text: 'a: # c\n# d\n>-\n  role:x\n', names: ['a'] },
+  // A whole file that is a tagged or anchored block scalar, then an unindented line.
+  { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
+  { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
+  { name: 'a tag alone, then a block scalar and an unindented line', text: '!!str # c\n|\nb: x\n' },
   // A comment right after a block scalar's header: PyYAML's scanner wants a blank before it.
   { name: 'a # right after a block scalar header', text: 'a: |#c\n  role:x\nb: "@"\n' },
   { name: 'a # right after a header with chomping', text: 'b: "@"\na: >-#c\n  role:x\n' },

@@ -69,8 +69,12 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
       failsAfterReading(reading.load) ||
       reading.load.span.start > quirk.load.span.start)
   ) {
+    // An error the reading meets after something not modelled may be the misreading's own
+    // (`? ` then a block scalar): PyYAML may or may not get there. Construction comes last.
     const load =
-      quirk.load.kind === 'unpredictable' && reading.load.kind === 'raises' ? reading.load : quirk.load;
+      quirk.load.kind === 'unpredictable' && reading.load.kind === 'raises' && failsAfterReading(reading.load)
+        ? reading.load
+        : quirk.load;
     const problems = load === reading.load ? reading.problems : withoutNotAMapping(reading.problems);
     return withFailure({ ...reading, load, problems: [...problems, quirk.problem] }, scannerFailure);
   }

@@ -21,18 +21,27 @@ export interface StreamQuirk {
  * - PyYAML drops a byte order mark at the start; the package misreads what follows one in places
  *   (`\uFEFF- a` is a syntax error to it, `\uFEFF k: x` then `a: b` is not). A line break in
  *   its place reads the same.
- * - A block scalar header on the line after its key, at the key's indentation (`a:` then `|`):
- *   PyYAML reads it as the key's value, the package as a syntax error. The line break before it
- *   becomes a space: `a: |`, the same scalar.
+ * - A block scalar header on a line after its key, at the key's indentation (`a:` then `|`, maybe
+ *   with blank and comment lines between): PyYAML reads it as the key's value, the package as a
+ *   syntax error. What lies between the colon and the header becomes spaces: `a:   |`, the
+ *   same scalar (comments are collected from the text itself).
  */
 export function forYamlPackage(text: string): string {
   const input = text.charCodeAt(0) === 0xfeff ? `\n${text.slice(1)}` : text;
   if (!input.includes('|') && !input.includes('>')) return input;
-  return input.replace(HEADER_UNDER_KEY, (line) => line.replace(/:( *)\n/, ':$1 '));
+  return input.replace(HEADER_UNDER_KEY, (match: string, indent: string, keyEnd: string) => {
+    const colon = indent.length + keyEnd.length;
+    const header = match.lastIndexOf('\n') + 1 + indent.length;
+    return `${match.slice(0, colon)}${' '.repeat(header - colon)}${match.slice(header)}`;
+  });
 }
 
-/** A key line ending in `:` (no comment), then a block scalar header alone at the same indentation. */
-const HEADER_UNDER_KEY = /^( *)[^\s#][^\n#]*: *\n\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
+/**
+ * A key line ending in `:` (maybe a comment after it), blank or comment lines, then a block
+ * scalar header alone at the key's indentation. Groups: the indentation, the key to its colon.
+ */
+const HEADER_UNDER_KEY =
+  /^( *)([^\s#][^\n#]*:)(?: +#[^\n]*)? *\r?\n(?: *(?:#[^\n]*)?\r?\n)*\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
 
 export function streamQuirk(text: string): StreamQuirk | null {
   return directiveQuirk(text) ?? streamStartQuirk(text) ?? keylessValueQuirk(text);
@@ -52,10 +61,18 @@ function firstContentLine(text: string, from = 0): number {
 const BLANK_OR_COMMENT_LINES = /(?: *(?:#[^\n\r\u2028\u2029]*)?\r?\n)*/y;
 
 /** The first content line opens with what `streamStartQuirk` or `directiveQuirk` look at. */
-const QUIRKY_START = /^( *[|>]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>]|\r?$|\r?\n))/;
+const QUIRKY_START = /^( *[|>!&]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>!&]|\r?$|\r?\n))/;
 
-/** A `|` or `>` header alone on its line, maybe after `--- ` (no indentation indicator: not modelled here). */
-const BLOCK_SCALAR_HEADER = /^(--- +| *)[|>][+-]? *(#.*)?\r?$/;
+/** A node's tags and anchors (`!!str `, `&a `, `! `), each followed by blanks or the end of the line. */
+const PROPERTIES = String.raw`(?:(?:![^\s]*|&[^\s]+)(?: +|$))*`;
+
+/**
+ * A `|` or `>` header alone on its line, maybe after `--- ` and the node's tags and anchors (no
+ * indentation indicator: not modelled here).
+ */
+const BLOCK_SCALAR_HEADER = new RegExp(String.raw`^(--- +| *)${PROPERTIES}[|>][+-]? *(#.*)?\r?$`);
+/** A line of a node's tags and anchors alone: the node is on the next line. */
+const PROPERTIES_ALONE = /^(--- +| *)(?:(?:![^\s]*|&[^\s]+) *)+(?:#.*)?\r?$/;
 
 /**
  * How a stream may begin for PyYAML, where the `yaml` package reads on:
@@ -73,6 +90,12 @@ function streamStartQuirk(text: string): StreamQuirk | null {
     return raises(start, start + 3, "expected the node content, but found '<document end>'", '');
   if (/^---\r?$/.test(first) && lineEnd >= 0) {
     // `---` alone: the document is what comes next.
+    start = firstContentLine(text, lineEnd + 1);
+    lineEnd = text.indexOf('\n', start);
+    first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
+  }
+  while (PROPERTIES_ALONE.test(first) && lineEnd >= 0) {
+    // `!!str` alone: its node begins on a later line.
     start = firstContentLine(text, lineEnd + 1);
     lineEnd = text.indexOf('\n', start);
     first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
@@ -194,9 +217,10 @@ function directiveQuirk(text: string): StreamQuirk | null {
 
 /**
  * Only texts where a `:` or `?` can begin an entry are parsed again for this: at the start of
- * a line, after `{`, `[` or `,`, or after the `- ` of (nested) sequence entries.
+ * a line, after `{`, `[` or `,`, or after the `- ` of (nested) sequence entries, or a `:` that
+ * may begin a value in a flow collection (`{a: :x}`).
  */
-const MAYBE_KEYLESS = /(^\uFEFF?|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)/;
+const MAYBE_KEYLESS = /(^\uFEFF?|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)|[{[,][ ]*:|: +:/;
 
 /** A `?` somewhere after a `{` or `[`: maybe one in a plain scalar in a flow collection. */
 const MAYBE_FLOW_QUESTION = /[{[][^]*\?/;
@@ -237,8 +261,22 @@ function keylessValueQuirk(text: string): StreamQuirk | null {
           );
         }
       }
+      if (collection.type === 'flow-collection') {
+        // In flow context PyYAML takes a `:` that begins a token for a value indicator, whatever
+        // follows it (`[:x]`, `{a: :x}`); the `yaml` package reads a plain scalar `:x`.
+        const leading = [item.key, item.value].find(
+          (part): part is CstNode =>
+            (part as CstNode | null)?.type === 'scalar' && (part as CstNode).source?.startsWith(':') === true,
+        );
+        if (leading) {
+          const at = leading.offset ?? 0;
+          return raises(at, at + 1, "expected the node content, but found ':'", ' (a colon with no key)');
+        }
+      }
       const colon = item.sep?.find((t) => t.type === 'map-value-ind');
-      if (item.key !== null || !colon) return undefined;
+      // A tag or an anchor alone before the colon is an empty key (`!!str : x` is {'': 'x'}).
+      const emptyKey = item.start?.some((t) => t.type === 'tag' || t.type === 'anchor') === true;
+      if (item.key !== null || !colon || emptyKey) return undefined;
       const expected =
         collection.type === 'block-map'
           ? "expected <block end>, but found ':'"
