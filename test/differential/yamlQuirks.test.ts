@@ -157,6 +157,17 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
   { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
   { name: 'a tag alone, then a block scalar and an unindented line', text: '!!str # c\n|\nb: x\n' },
+  // After a document's end (`...`): a directive announces a document PyYAML then wants; more
+  // `...` lines are nothing.
+  { name: 'a directive after the end of the document', text: 'a: "@"\n...\n%YAML 1.1\n' },
+  { name: 'a bad directive after the end of the document', text: 'a: "@"\n... # end\n# c\n%|x\n' },
+  { name: 'two document ends', text: 'a: "@"\n...\n# c\n...\n', names: ['a'] },
+  { name: 'a document start with a comment, then a block scalar', text: '--- # c\n&a |-\n  x\nb\n' },
+  {
+    name: 'a header under its key with a tag',
+    text: 'a: !!str # c\n|\n  role:x\nb: "@"\n',
+    names: ['a', 'b'],
+  },
   // A comment right after a block scalar's header: PyYAML's scanner wants a blank before it.
   { name: 'a # right after a block scalar header', text: 'a: |#c\n  role:x\nb: "@"\n' },
   { name: 'a # right after a header with chomping', text: 'b: "@"\na: >-#c\n  role:x\n' },

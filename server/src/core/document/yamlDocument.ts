@@ -155,12 +155,30 @@ function atLine(message: string, text: string, offset: number): string {
 const COLLECTION_TAG_ERROR =
   /^(Set items must all have null values|Expected a mapping for this tag|Expected a sequence for this tag|Ordered maps must not include duplicate keys|Each pair must have its own sequence indicator)/;
 
+/** A document of the `yaml` package with no `---`, no content and no error: what a lone `...` makes. */
+function documentEndAlone(doc: Document): boolean {
+  if (doc.directives?.docStart || doc.errors.length > 0) return false;
+  const contents = doc.contents;
+  if (contents === null) return true;
+  // An empty plain scalar (the failsafe schema makes it '').
+  return (
+    isScalar(contents) &&
+    (contents.value === null || contents.value === '') &&
+    contents.range !== undefined &&
+    contents.range !== null &&
+    contents.range[0] === contents.range[1]
+  );
+}
+
 function composeWhole(text: string): YamlReading {
   const input = forYamlPackage(text);
   const docs = parseAllDocuments(closedInput(input), PARSE_OPTIONS);
   const problems: SyntaxProblem[] = [];
   let load: LoadBehaviour = { kind: 'loads' };
-  const list = Array.isArray(docs) ? docs : [];
+  // A second `...` makes the package a document of nothing; PyYAML, no document at all.
+  const list = (Array.isArray(docs) ? docs : []).filter(
+    (doc, index) => index === 0 || !documentEndAlone(doc),
+  );
   for (const doc of list) {
     for (const error of doc.errors) {
       // The yaml package may point one past the end of a truncated text: keep spans inside it.

@@ -29,22 +29,52 @@ export interface StreamQuirk {
 export function forYamlPackage(text: string): string {
   const input = text.charCodeAt(0) === 0xfeff ? `\n${text.slice(1)}` : text;
   if (!input.includes('|') && !input.includes('>')) return input;
-  return input.replace(HEADER_UNDER_KEY, (match: string, indent: string, keyEnd: string) => {
-    const colon = indent.length + keyEnd.length;
-    const header = match.lastIndexOf('\n') + 1 + indent.length;
-    return `${match.slice(0, colon)}${' '.repeat(header - colon)}${match.slice(header)}`;
-  });
+  return input.replace(
+    HEADER_UNDER_KEY,
+    (match: string, indent: string, keyEnd: string, properties: string) => {
+      // The key's tags and anchors stay: they are the scalar's (`a: !!str` then `|`).
+      const colon = indent.length + keyEnd.length + properties.length;
+      const header = match.lastIndexOf('\n') + 1 + indent.length;
+      return `${match.slice(0, colon)}${' '.repeat(header - colon)}${match.slice(header)}`;
+    },
+  );
 }
 
 /**
- * A key line ending in `:` (maybe a comment after it), blank or comment lines, then a block
- * scalar header alone at the key's indentation. Groups: the indentation, the key to its colon.
+ * A key line ending in `:` (maybe tags, anchors and a comment after it), blank or comment lines,
+ * then a block scalar header alone at the key's indentation. Groups: the indentation, the key to
+ * its colon, the tags and anchors.
  */
 const HEADER_UNDER_KEY =
-  /^( *)([^\s#][^\n#]*:)(?: +#[^\n]*)? *\r?\n(?: *(?:#[^\n]*)?\r?\n)*\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
+  /^( *)([^\s#][^\n#]*:)((?: +(?:![^\s#]*|&[^\s#]+))*)(?: +#[^\n]*)? *\r?\n(?: *(?:#[^\n]*)?\r?\n)*\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
 
 export function streamQuirk(text: string): StreamQuirk | null {
-  return directiveQuirk(text) ?? streamStartQuirk(text) ?? keylessValueQuirk(text);
+  return (
+    directiveQuirk(text) ??
+    streamStartQuirk(text) ??
+    keylessValueQuirk(text) ??
+    directiveAfterDocumentEnd(text)
+  );
+}
+
+/** A `...` line, then blank, comment or more `...` lines, then a directive. */
+const DIRECTIVE_AFTER_DOCUMENT_END = /^\.\.\.(?: .*)?\r?\n(?:(?: *(?:#.*)?|\.\.\.(?: .*)?)\r?\n)*(%.*)/m;
+
+/**
+ * A directive after a document's end (`...`): it announces a next document, which PyYAML then
+ * wants (`---`), and one document is all `safe_load` takes. The `yaml` package reads it as a
+ * directive of nothing.
+ */
+function directiveAfterDocumentEnd(text: string): StreamQuirk | null {
+  const found = DIRECTIVE_AFTER_DOCUMENT_END.exec(text);
+  if (!found) return null;
+  const start = found.index + found[0].length - found[1].length;
+  return raises(
+    start,
+    start + found[1].length,
+    "expected '<document start>', but found a directive",
+    ' (after the end of the document)',
+  );
 }
 
 /** Where the first line holding more than spaces and a comment begins (after a BOM), or the text's length. */
@@ -61,7 +91,7 @@ function firstContentLine(text: string, from = 0): number {
 const BLANK_OR_COMMENT_LINES = /(?: *(?:#[^\n\r\u2028\u2029]*)?\r?\n)*/y;
 
 /** The first content line opens with what `streamStartQuirk` or `directiveQuirk` look at. */
-const QUIRKY_START = /^( *[|>!&]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>!&]|\r?$|\r?\n))/;
+const QUIRKY_START = /^( *[|>!&]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>!&#]|\r?$|\r?\n))/;
 
 /** A node's tags and anchors (`!!str `, `&a `, `! `), each followed by blanks or the end of the line. */
 const PROPERTIES = String.raw`(?:(?:![^\s]*|&[^\s]+)(?: +|$))*`;
@@ -88,8 +118,8 @@ function streamStartQuirk(text: string): StreamQuirk | null {
   let first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
   if (/^\.\.\.( |\r?$)/.test(first))
     return raises(start, start + 3, "expected the node content, but found '<document end>'", '');
-  if (/^---\r?$/.test(first) && lineEnd >= 0) {
-    // `---` alone: the document is what comes next.
+  if (/^---( +#.*)?\r?$/.test(first) && lineEnd >= 0) {
+    // `---` alone (or with a comment): the document is what comes next.
     start = firstContentLine(text, lineEnd + 1);
     lineEnd = text.indexOf('\n', start);
     first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
@@ -143,8 +173,13 @@ export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): bo
   let end = text.indexOf('\n', to);
   end = end < 0 ? text.length : end + 1;
   const lines = text.slice(start, end);
-  // A flow collection may open lines before the `?`: the whole text is looked at then.
-  return MAYBE_KEYLESS.test(lines) || (lines.includes('?') && MAYBE_FLOW_QUESTION.test(text));
+  // A flow collection may open lines before the `?`, a `...` before the directive: the whole
+  // text is looked at then.
+  return (
+    MAYBE_KEYLESS.test(lines) ||
+    (lines.includes('?') && MAYBE_FLOW_QUESTION.test(text)) ||
+    ((lines.includes('%') || lines.includes('...')) && DIRECTIVE_AFTER_DOCUMENT_END.test(text))
+  );
 }
 
 /** A PyYAML syntax error at [start, end): the load raises ValueError, reported as `yaml-syntax`. */
