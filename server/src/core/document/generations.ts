@@ -6,14 +6,15 @@
 export class GenerationMap<V> {
   private map = new Map<string, GenerationRecord<V>>();
   private generation = 0;
-  private usedNow = 0;
+  /** The keys used in this reading, each once. */
+  private usedKeys: string[] = [];
 
   get(key: string): V | undefined {
     const found = this.map.get(key);
     if (!found) return undefined;
     if (found.used !== this.generation) {
       found.used = this.generation;
-      this.usedNow++;
+      this.usedKeys.push(key);
     }
     return found.value;
   }
@@ -21,26 +22,28 @@ export class GenerationMap<V> {
   set(key: string, value: V): void {
     const found = this.map.get(key);
     if (found) {
-      if (found.used !== this.generation) this.usedNow++;
+      if (found.used !== this.generation) this.usedKeys.push(key);
       found.value = value;
       found.used = this.generation;
       return;
     }
     this.map.set(key, { value, used: this.generation });
-    this.usedNow++;
+    this.usedKeys.push(key);
   }
 
   /** Ends a reading: drops the entries it did not use once they are a good part of the map. */
   endReading(): void {
-    if (this.map.size > 2 * this.usedNow + 64) {
-      // Copying the few that were used is faster than deleting the many that were not: the
-      // first edit after opening a 10,000-rule file used a handful of its 10,000 readings.
+    const used = this.usedKeys;
+    if (this.map.size > 2 * used.length + 64) {
+      // Copying the few that were used is faster than deleting the many that were not, and
+      // they are found from the list of them, not by a walk over the map: the first edit after
+      // opening a 10,000-rule file used a handful of its 10,000 readings (the walk took 6-8 ms).
       const kept = new Map<string, GenerationRecord<V>>();
-      for (const [key, entry] of this.map) if (entry.used === this.generation) kept.set(key, entry);
+      for (const key of used) kept.set(key, this.map.get(key)!);
       this.map = kept;
     }
     this.generation++;
-    this.usedNow = 0;
+    this.usedKeys = [];
   }
 }
 
