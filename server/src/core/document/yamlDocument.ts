@@ -4,6 +4,7 @@ import { pyTruthy } from '../python/pyTruth';
 import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, SyntaxProblem } from './documentTypes';
 import { failsAfterReading, notAMapping, withoutNotAMapping } from './notAMapping';
+import { entryIdentity } from './shiftEntry';
 import { chunkYaml } from './yamlChunks';
 import {
   mayHaveStreamQuirk,
@@ -272,8 +273,11 @@ function longKeyFailure(
   entries: readonly PolicyEntry[],
 ): { load: LoadBehaviour; problem: SyntaxProblem } | null {
   for (const entry of entries) {
+    // The length from the entry as first read: asking a moved entry for its place makes it
+    // move its spans, 10,000 of them after a keystroke near the top of a big file.
+    const read = entryIdentity(entry).keySpan;
+    if (read.end - read.start < SIMPLE_KEY_REACH - 8) continue;
     const { start, end } = entry.keySpan;
-    if (end - start < SIMPLE_KEY_REACH - 8) continue;
     let colon = end;
     while (colon < text.length && text.charCodeAt(colon) === 0x20) colon++;
     if (text.charCodeAt(colon) !== 0x3a || colon - start <= SIMPLE_KEY_REACH) continue;
