@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { ListItem, RuleValue } from '../../server/src/core/document/documentTypes';
+import type { ListItem, PolicyEntry, RuleValue } from '../../server/src/core/document/documentTypes';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import { pyRepr, strRepr } from '../../server/src/core/python/pyRepr';
 import { pyTypeName, type PyValue } from '../../server/src/core/python/pyValue';
@@ -341,19 +341,23 @@ describe('decoded values against PyYAML', function () {
         wrong.push(`${name}: ours ${document.load.kind}, oslo.policy ${JSON.stringify(theirs)}`);
         return;
       }
-      // Python's dict: a repeated key keeps its first place and its last value.
-      const ours = new Map<string, [OsloKey, OsloValue]>();
-      for (const entry of document.entries) {
-        const key = keyOf(entry.name, entry.key);
-        ours.set(JSON.stringify(key), [key, valueOf(entry.value)]);
-      }
-      const read = JSON.stringify([...ours.values()]);
+      const read = JSON.stringify(itemsOf(document.entries));
       const expected = JSON.stringify(theirs.items);
       if (read !== expected) wrong.push(`${name}: ours ${read}, oslo.policy ${expected}`);
     });
     assert.deepEqual(wrong, []);
   });
 });
+
+/** The entries as `parse_file_contents` returns them: a repeated key keeps its first place and its last value. */
+function itemsOf(entries: readonly PolicyEntry[]): [OsloKey, OsloValue][] {
+  const items = new Map<string, [OsloKey, OsloValue]>();
+  for (const entry of entries) {
+    const key = keyOf(entry.name, entry.key);
+    items.set(JSON.stringify(key), [key, valueOf(entry.value)]);
+  }
+  return [...items.values()];
+}
 
 function keyOf(name: string | null, key: PyValue): OsloKey {
   return name !== null ? ['str', name] : ['other', pyRepr(key)];
@@ -459,12 +463,7 @@ describe('random texts against oslo.policy', function () {
         wrong.push(`${JSON.stringify(text)}: ours ${document.load.message}, oslo.policy loads`);
         return;
       }
-      const ours = new Map<string, [OsloKey, OsloValue]>();
-      for (const entry of document.entries) {
-        const key = keyOf(entry.name, entry.key);
-        ours.set(JSON.stringify(key), [key, valueOf(entry.value)]);
-      }
-      const read = JSON.stringify([...ours.values()]);
+      const read = JSON.stringify(itemsOf(document.entries));
       const expected = JSON.stringify(theirs.items);
       if (read !== expected) wrong.push(`${JSON.stringify(text)}: ours ${read}, oslo.policy ${expected}`);
     });
