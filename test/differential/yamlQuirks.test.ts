@@ -157,6 +157,10 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
   { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
   { name: 'a tag alone, then a block scalar and an unindented line', text: '!!str # c\n|\nb: x\n' },
+  // A flow collection continued at column 0: PyYAML reads it, the `yaml` package does not.
+  { name: 'a flow list continued at column 0', text: 'a: ["role:x",\n"role:y"]\nb: "@"\n', certain: false },
+  { name: 'a flow mapping continued at column 0', text: 'a: {\n"x": 1}\n', certain: false },
+  { name: 'a flow list never closed, then a rule', text: 'a: ["role:x",\nb: "@"\n' },
   // After a document's end (`...`): a directive announces a document PyYAML then wants; more
   // `...` lines are nothing.
   { name: 'a directive after the end of the document', text: 'a: "@"\n...\n%YAML 1.1\n' },

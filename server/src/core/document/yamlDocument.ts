@@ -153,6 +153,36 @@ function atLine(message: string, text: string, offset: number): string {
   return message.replace(/ at line \d+, column \d+/, ` at line ${line}, column ${offset - lineStart + 1}`);
 }
 
+/** The `yaml` package's complaint about a line of `[...]` or `{...}` that starts at column 0. */
+const FLOW_AT_COLUMN_ZERO = /^Flow (sequence|map) in block collection must be sufficiently indented/;
+const FLOW_CONTINUED =
+  'A [...] or {...} continued on a line that starts at column 0: PyYAML (which oslo.policy uses) reads flow content whatever its indentation, this tool does not model it. Indent the continuation lines';
+
+/**
+ * Whether a `[...]` or `{...}` open at `from` is closed further on (quotes and comments skipped):
+ * then PyYAML may well read it all; a collection never closed fails in PyYAML too.
+ */
+function flowClosesLater(text: string, from: number): boolean {
+  let depth = 1;
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '"') {
+      index++;
+      while (index < text.length && text[index] !== '"') index += text[index] === '\\' ? 2 : 1;
+    } else if (char === "'") {
+      index++;
+      while (index < text.length && (text[index] !== "'" || text[index + 1] === "'"))
+        index += text[index] === "'" ? 2 : 1;
+    } else if (char === '#' && (index === from || /\s/.test(text[index - 1]))) {
+      const lineEnd = text.indexOf('\n', index);
+      if (lineEnd < 0) return false;
+      index = lineEnd;
+    } else if (char === '[' || char === '{') depth++;
+    else if ((char === ']' || char === '}') && --depth === 0) return true;
+  }
+  return false;
+}
+
 const COLLECTION_TAG_ERROR =
   /^(Set items must all have null values|Expected a mapping for this tag|Expected a sequence for this tag|Ordered maps must not include duplicate keys|Each pair must have its own sequence indicator)/;
 
@@ -192,6 +222,16 @@ function composeWhole(text: string): YamlReading {
         break;
       }
       const firstLine = error.message.split('\n')[0];
+      if (
+        FLOW_AT_COLUMN_ZERO.test(firstLine) &&
+        (start === 0 || text.charCodeAt(start - 1) === 0x0a) &&
+        flowClosesLater(text, start)
+      ) {
+        // PyYAML reads flow content whatever its indentation; the rest follows from the misreading.
+        problems.push({ span, severity: 'warning', code: 'yaml-syntax', message: `${FLOW_CONTINUED}.` });
+        if (load.kind === 'loads') load = { kind: 'unpredictable', reason: FLOW_CONTINUED, span };
+        break;
+      }
       // The package's own reading of `!!set`, `!!omap`, `!!pairs`: the node reader judges those tags.
       if (COLLECTION_TAG_ERROR.test(firstLine)) continue;
       const message = input === text ? firstLine : atLine(firstLine, text, start);
