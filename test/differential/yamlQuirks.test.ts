@@ -157,6 +157,14 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
   { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
   { name: 'a tag alone, then a block scalar and an unindented line', text: '!!str # c\n|\nb: x\n' },
+  // A comment right after `[`, `{` or `,`: PyYAML needs no blank before it there.
+  { name: 'a comment right after [', text: 'a: [#c\n  "role:x"]\n', names: ['a'] },
+  {
+    name: 'a comment right after a comma',
+    text: 'a: ["role:x",#c\n  "role:y"]\nb: "@"\n',
+    names: ['a', 'b'],
+  },
+  { name: 'a comment right after {', text: 'a: {#c\n  b: c}\n', names: ['a'] },
   // A flow collection continued at column 0: PyYAML reads it, the `yaml` package does not.
   { name: 'a flow list continued at column 0', text: 'a: ["role:x",\n"role:y"]\nb: "@"\n', certain: false },
   { name: 'a flow mapping continued at column 0', text: 'a: {\n"x": 1}\n', certain: false },
@@ -437,7 +445,7 @@ function randomText(random: Random): string {
  * Random texts of YAML's indicators and policy pieces, read by us and by oslo.policy's own
  * `parse_file_contents`: each loads or fails as it does, with the same keys and values, or is
  * reported not modelled. The campaign that found the quirks above (about 0.15 % of such texts
- * read otherwise before them). The seeds are fixed: at about 3 in 90,000 texts the reading still
+ * read otherwise before them). The seeds are fixed: at about 2 in 90,000 texts the reading still
  * differs (see the README's list of what is not modelled), so a fresh seed would fail now and then.
  */
 describe('random texts against oslo.policy', function () {

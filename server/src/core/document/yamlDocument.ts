@@ -183,6 +183,8 @@ function flowClosesLater(text: string, from: number): boolean {
   return false;
 }
 
+const UNSPACED_COMMENT = /^Comments must be separated from other tokens by white space characters/;
+
 const COLLECTION_TAG_ERROR =
   /^(Set items must all have null values|Expected a mapping for this tag|Expected a sequence for this tag|Ordered maps must not include duplicate keys|Each pair must have its own sequence indicator)/;
 
@@ -234,6 +236,10 @@ function composeWhole(text: string): YamlReading {
       }
       // The package's own reading of `!!set`, `!!omap`, `!!pairs`: the node reader judges those tags.
       if (COLLECTION_TAG_ERROR.test(firstLine)) continue;
+      // A comment right after `[`, `{` or `,`: PyYAML starts the next token there and reads a
+      // comment (`[#c`); the package reads one too, and only complains of the missing blank.
+      if (UNSPACED_COMMENT.test(firstLine) && text[start] === '#' && '[{,'.includes(text[start - 1] ?? ' '))
+        continue;
       const message = input === text ? firstLine : atLine(firstLine, text, start);
       problems.push({
         span,
