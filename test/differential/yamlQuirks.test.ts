@@ -174,6 +174,7 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a directive after the end of the document', text: 'a: "@"\n...\n%YAML 1.1\n' },
   { name: 'a bad directive after the end of the document', text: 'a: "@"\n... # end\n# c\n%|x\n' },
   { name: 'two document ends', text: 'a: "@"\n...\n# c\n...\n', names: ['a'] },
+  { name: 'an anchor alone after the end of the document', text: 'a: "@"\n...\n&x\n' },
   { name: 'a document start with a comment, then a block scalar', text: '--- # c\n&a |-\n  x\nb\n' },
   {
     name: 'a header under its key with a tag',

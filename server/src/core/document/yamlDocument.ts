@@ -188,7 +188,7 @@ const UNSPACED_COMMENT = /^Comments must be separated from other tokens by white
 const COLLECTION_TAG_ERROR =
   /^(Set items must all have null values|Expected a mapping for this tag|Expected a sequence for this tag|Ordered maps must not include duplicate keys|Each pair must have its own sequence indicator)/;
 
-/** A document of the `yaml` package with no `---`, no content and no error: what a lone `...` makes. */
+/** A document of the `yaml` package with no `---`, no content (not even a tag or an anchor) and no error: what a lone `...` makes. */
 function documentEndAlone(doc: Document): boolean {
   if (doc.directives?.docStart || doc.errors.length > 0) return false;
   const contents = doc.contents;
@@ -196,6 +196,8 @@ function documentEndAlone(doc: Document): boolean {
   // An empty plain scalar (the failsafe schema makes it '').
   return (
     isScalar(contents) &&
+    !contents.anchor &&
+    !contents.tag &&
     (contents.value === null || contents.value === '') &&
     contents.range !== undefined &&
     contents.range !== null &&
