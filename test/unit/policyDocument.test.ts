@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import type { PolicyEntry } from '../../server/src/core/document/documentTypes';
 import { readPolicyDocument } from '../../server/src/core/document/policyDocument';
 import { YamlPieceCache } from '../../server/src/core/document/yamlDocument';
+import { mayHaveStreamQuirk } from '../../server/src/core/document/yamlStreamQuirks';
+import { formatRuleSample } from '../../server/src/core/catalog/sampleFormat';
+import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import {
   readLineByCharacter,
   readQuotedValueLine,
@@ -175,5 +178,25 @@ describe('policy documents', () => {
     }
     // The native reading is taken for a good share of the lines, so the comparison means something.
     assert.ok(native > 2000, `seed ${seed}: only ${native} lines read natively`);
+  });
+
+  it('does not look at the whole text again after each keystroke in a real sample file', () => {
+    // Operation comments such as `# GET /v3/roles?domain_id={domain_id}` hold a `{` and a `?`:
+    // no flow collection, and no reason to parse 100 KB again on every keystroke.
+    const store = openBuiltInCatalog()!;
+    const release = store.newestRelease()!;
+    const suspects: string[] = [];
+    for (const namespace of store.namespaces(release)) {
+      const rules = store.get(namespace, release)!.rules;
+      for (const commented of [false, true]) {
+        const text = rules.map((rule) => formatRuleSample(rule, commented)).join('');
+        if (mayHaveStreamQuirk(text)) suspects.push(`${namespace}${commented ? ' (commented out)' : ''}`);
+      }
+    }
+    assert.deepEqual(suspects, []);
+    // A `?` in a flow collection is still looked at, over several lines too.
+    assert.equal(mayHaveStreamQuirk('a: ["role:x",\n  y?]\n'), true);
+    assert.equal(mayHaveStreamQuirk('{?x: "@"}\n'), true);
+    assert.equal(mayHaveStreamQuirk('# [x?]\n  # {y?}\na: "@"\n'), false);
   });
 });

@@ -177,7 +177,7 @@ export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): bo
   // text is looked at then.
   return (
     MAYBE_KEYLESS.test(lines) ||
-    (lines.includes('?') && MAYBE_FLOW_QUESTION.test(text)) ||
+    (lines.includes('?') && mayHaveFlowQuestion(text)) ||
     ((lines.includes('%') || lines.includes('...')) && DIRECTIVE_AFTER_DOCUMENT_END.test(text))
   );
 }
@@ -257,15 +257,29 @@ function directiveQuirk(text: string): StreamQuirk | null {
  */
 const MAYBE_KEYLESS = /(^\uFEFF?|[\n{[,])[ ]*(?:-[ ]+)*[?:]([ \r\n]|$)|[{[,][ ]*:|: +:/;
 
-/** A `?` somewhere after a `{` or `[`: maybe one in a plain scalar in a flow collection. */
-const MAYBE_FLOW_QUESTION = /[{[][^]*\?/;
+/** A line that is not a comment holding a `[` or a `{`, and from there one holding a `?`. */
+const FLOW_OPEN_LINE = /^(?![ \t]*#)[^\n]*[{[]/gm;
+const QUESTION_LINE = /^(?![ \t]*#)[^\n]*\?/gm;
+
+/**
+ * A `?` somewhere after a `{` or `[`, outside comment lines: maybe one in a plain scalar in a
+ * flow collection. Sample files' operation comments (`# GET /v3/roles?domain_id={domain_id}`)
+ * made Keystone's, Cinder's, Manila's and Ironic's re-parsed whole after every keystroke.
+ */
+function mayHaveFlowQuestion(text: string): boolean {
+  FLOW_OPEN_LINE.lastIndex = 0;
+  const open = FLOW_OPEN_LINE.exec(text);
+  if (!open) return false;
+  QUESTION_LINE.lastIndex = open.index;
+  return QUESTION_LINE.test(text);
+}
 
 /**
  * The first `:` with no key before it, the first explicit `?` key, or the first `?` in a plain
  * scalar in a flow collection, in stream order.
  */
 function keylessValueQuirk(text: string): StreamQuirk | null {
-  if (!MAYBE_KEYLESS.test(text) && !MAYBE_FLOW_QUESTION.test(text)) return null;
+  if (!MAYBE_KEYLESS.test(text) && !mayHaveFlowQuestion(text)) return null;
   return firstInCst<StreamQuirk>(text, {
     // Sequences too: the old list form (`- : x`, `[: x]`) fails to load as well.
     descend: (node) =>
