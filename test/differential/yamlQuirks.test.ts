@@ -153,6 +153,7 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
     names: ['a', 'b'],
   },
   { name: 'a header under its key after a comment', text: 'a: # c\n# d\n>-\n  role:x\n', names: ['a'] },
+  { name: 'a header under a key holding a #', text: 'a#b:\n|\n  role:x\n', names: ['a#b'] },
   // A whole file that is a tagged or anchored block scalar, then an unindented line.
   { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
   { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
@@ -176,6 +177,7 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two document ends', text: 'a: "@"\n...\n# c\n...\n', names: ['a'] },
   { name: 'an anchor alone after the end of the document', text: 'a: "@"\n...\n&x\n' },
   { name: 'a document start with a comment, then a block scalar', text: '--- # c\n&a |-\n  x\nb\n' },
+  { name: 'a document start with trailing blanks, then a block scalar', text: '---  \n|\n  x\nb\n' },
   {
     name: 'a header under its key with a tag',
     text: 'a: !!str # c\n|\n  role:x\nb: "@"\n',

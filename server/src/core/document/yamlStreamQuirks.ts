@@ -46,7 +46,7 @@ export function forYamlPackage(text: string): string {
  * its colon, the tags and anchors.
  */
 const HEADER_UNDER_KEY =
-  /^( *)([^\s#][^\n#]*:)((?: +(?:![^\s#]*|&[^\s#]+))*)(?: +#[^\n]*)? *\r?\n(?: *(?:#[^\n]*)?\r?\n)*\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
+  /^( *)([^\s#](?:[^\n#]|(?<=\S)#)*:)((?: +(?:![^\s#]*|&[^\s#]+))*)(?: +#[^\n]*)? *\r?\n(?: *(?:#[^\n]*)?\r?\n)*\1[|>][+-]?[1-9]?[+-]? *(#[^\n]*)?(?=\r?\n|$)/gm;
 
 export function streamQuirk(text: string): StreamQuirk | null {
   return (
@@ -91,7 +91,7 @@ function firstContentLine(text: string, from = 0): number {
 const BLANK_OR_COMMENT_LINES = /(?: *(?:#[^\n\r\u2028\u2029]*)?\r?\n)*/y;
 
 /** The first content line opens with what `streamStartQuirk` or `directiveQuirk` look at. */
-const QUIRKY_START = /^( *[|>!&]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>!&#]|\r?$|\r?\n))/;
+const QUIRKY_START = /^( *[|>!&]|%|\.\.\.( |\r?$|\r?\n)|---( +[|>!&#]| *\r?$| *\r?\n))/;
 
 /** A node's tags and anchors (`!!str `, `&a `, `! `), each followed by blanks or the end of the line. */
 const PROPERTIES = String.raw`(?:(?:![^\s]*|&[^\s]+)(?: +|$))*`;
@@ -118,7 +118,7 @@ function streamStartQuirk(text: string): StreamQuirk | null {
   let first = text.slice(start, lineEnd < 0 ? text.length : lineEnd);
   if (/^\.\.\.( |\r?$)/.test(first))
     return raises(start, start + 3, "expected the node content, but found '<document end>'", '');
-  if (/^---( +#.*)?\r?$/.test(first) && lineEnd >= 0) {
+  if (/^---( +#.*| *)\r?$/.test(first) && lineEnd >= 0) {
     // `---` alone (or with a comment): the document is what comes next.
     start = firstContentLine(text, lineEnd + 1);
     lineEnd = text.indexOf('\n', start);
