@@ -177,7 +177,7 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'two document ends', text: 'a: "@"\n...\n# c\n...\n', names: ['a'] },
   { name: 'an anchor alone after the end of the document', text: 'a: "@"\n...\n&x\n' },
   { name: 'a document start with a comment, then a block scalar', text: '--- # c\n&a |-\n  x\nb\n' },
-  { name: 'a document start with trailing blanks, then a block scalar', text: '---  \n|\n  x\nb\n' },
+  { name: 'a document start with trailing blanks, then a block scalar', text: '---  \n|\n[\n' },
   {
     name: 'a header under its key with a tag',
     text: 'a: !!str # c\n|\n  role:x\nb: "@"\n',
