@@ -158,6 +158,10 @@ const CASES: readonly { name: string; text: string; certain?: false; names?: rea
   { name: 'a tagged block scalar, then an unindented line', text: '!!str |-\nb\n' },
   { name: 'an anchored block scalar, then an unindented line', text: '&a >\n}, b\n' },
   { name: 'a tag alone, then a block scalar and an unindented line', text: '!!str # c\n|\nb: x\n' },
+  // A tag or an anchor after a flow mapping's key, before any colon.
+  { name: 'an anchor after a quoted key in a flow mapping', text: "a: {'s' &x}\n" },
+  { name: 'a tag after a quoted key in a flow mapping', text: 'a: {"s" !!str}\n' },
+  { name: 'an anchor after the colon in a flow mapping', text: "a: {'s': &x}\n", names: ['a'] },
   // A comment right after `[`, `{` or `,`: PyYAML needs no blank before it there.
   { name: 'a comment right after [', text: 'a: [#c\n  "role:x"]\n', names: ['a'] },
   {

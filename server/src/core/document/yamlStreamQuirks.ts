@@ -177,6 +177,7 @@ export function mayHaveStreamQuirk(text: string, from = 0, to = text.length): bo
   // text is looked at then.
   return (
     MAYBE_KEYLESS.test(lines) ||
+    MAYBE_PROPERTIES_AFTER_KEY.test(lines) ||
     (lines.includes('?') && mayHaveFlowQuestion(text)) ||
     ((lines.includes('%') || lines.includes('...')) && DIRECTIVE_AFTER_DOCUMENT_END.test(text))
   );
@@ -274,12 +275,17 @@ function mayHaveFlowQuestion(text: string): boolean {
   return QUESTION_LINE.test(text);
 }
 
+/** A quoted scalar, then blanks and a tag or an anchor: maybe properties after a flow mapping's key. */
+const MAYBE_PROPERTIES_AFTER_KEY = /["'] +[&!]/;
+
 /**
- * The first `:` with no key before it, the first explicit `?` key, or the first `?` in a plain
- * scalar in a flow collection, in stream order.
+ * The first `:` with no key before it, the first explicit `?` key, the first `?` in a plain
+ * scalar in a flow collection, or the first tag or anchor after a flow mapping's key before any
+ * colon, in stream order.
  */
 function keylessValueQuirk(text: string): StreamQuirk | null {
-  if (!MAYBE_KEYLESS.test(text) && !mayHaveFlowQuestion(text)) return null;
+  if (!MAYBE_KEYLESS.test(text) && !mayHaveFlowQuestion(text) && !MAYBE_PROPERTIES_AFTER_KEY.test(text))
+    return null;
   return firstInCst<StreamQuirk>(text, {
     // Sequences too: the old list form (`- : x`, `[: x]`) fails to load as well.
     descend: (node) =>
@@ -320,6 +326,17 @@ function keylessValueQuirk(text: string): StreamQuirk | null {
         if (leading) {
           const at = leading.offset ?? 0;
           return raises(at, at + 1, "expected the node content, but found ':'", ' (a colon with no key)');
+        }
+      }
+      if (collection.type === 'flow-collection') {
+        // `{'s' &a}`: PyYAML wants a ',' or a '}' after the key, the `yaml` package gives the
+        // tag or anchor to an empty value.
+        for (const token of item.sep ?? []) {
+          if (token.type === 'map-value-ind') break;
+          if (token.type === 'anchor' || token.type === 'tag') {
+            const what = token.type === 'anchor' ? '<anchor>' : '<tag>';
+            return raises(token.offset, token.offset + 1, `expected ',' or '}', but got '${what}'`, '');
+          }
         }
       }
       const colon = item.sep?.find((t) => t.type === 'map-value-ind');
