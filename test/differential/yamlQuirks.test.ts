@@ -452,7 +452,7 @@ function randomText(random: Random): string {
  * Random texts of YAML's indicators and policy pieces, read by us and by oslo.policy's own
  * `parse_file_contents`: each loads or fails as it does, with the same keys and values, or is
  * reported not modelled. The campaign that found the quirks above (about 0.15 % of such texts
- * read otherwise before them). The seeds are fixed: at about 2 in 90,000 texts the reading still
+ * read otherwise before them). The seeds are fixed: at a few in 90,000 texts the reading still
  * differs (see the README's list of what is not modelled), so a fresh seed would fail now and then.
  */
 describe('random texts against oslo.policy', function () {
