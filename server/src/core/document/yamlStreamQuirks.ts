@@ -300,44 +300,8 @@ function keylessValueQuirk(text: string): StreamQuirk | null {
         );
       }
       if (collection.type === 'flow-collection') {
-        // In flow context PyYAML ends a plain scalar at a `?` and reads it as an explicit key
-        // indicator (`[?x]` is a mapping, `{a: ?x}` and `[x?]` errors); the `yaml` package
-        // keeps it in the string.
-        const question = [item.key, item.value].find(
-          (part): part is CstNode =>
-            (part as CstNode | null)?.type === 'scalar' && (part as CstNode).source?.includes('?') === true,
-        );
-        if (question) {
-          const at = (question.offset ?? 0) + (question.source ?? '').indexOf('?');
-          return unpredictable(
-            at,
-            at + 1,
-            "A '?' in an unquoted value inside [...] or {...} is read differently by PyYAML (which oslo.policy uses, as an explicit key) and by this tool; not modelled. Quote the value",
-          );
-        }
-      }
-      if (collection.type === 'flow-collection') {
-        // In flow context PyYAML takes a `:` that begins a token for a value indicator, whatever
-        // follows it (`[:x]`, `{a: :x}`); the `yaml` package reads a plain scalar `:x`.
-        const leading = [item.key, item.value].find(
-          (part): part is CstNode =>
-            (part as CstNode | null)?.type === 'scalar' && (part as CstNode).source?.startsWith(':') === true,
-        );
-        if (leading) {
-          const at = leading.offset ?? 0;
-          return raises(at, at + 1, "expected the node content, but found ':'", ' (a colon with no key)');
-        }
-      }
-      if (collection.type === 'flow-collection') {
-        // `{'s' &a}`: PyYAML wants a ',' or a '}' after the key, the `yaml` package gives the
-        // tag or anchor to an empty value.
-        for (const token of item.sep ?? []) {
-          if (token.type === 'map-value-ind') break;
-          if (token.type === 'anchor' || token.type === 'tag') {
-            const what = token.type === 'anchor' ? '<anchor>' : '<tag>';
-            return raises(token.offset, token.offset + 1, `expected ',' or '}', but got '${what}'`, '');
-          }
-        }
+        const quirk = flowItemQuirk(item);
+        if (quirk) return quirk;
       }
       const colon = item.sep?.find((t) => t.type === 'map-value-ind');
       // A tag or an anchor alone before the colon is an empty key (`!!str : x` is {'': 'x'}).
@@ -350,6 +314,46 @@ function keylessValueQuirk(text: string): StreamQuirk | null {
       return raises(colon.offset, colon.offset + 1, expected, ' (a colon with no key)');
     },
   });
+}
+
+/** What PyYAML reads otherwise in an item of a `[...]` or `{...}`, in the item's order. */
+function flowItemQuirk(item: CstItem): StreamQuirk | null {
+  // PyYAML ends a plain scalar at a `?` and reads it as an explicit key indicator (`[?x]` is a
+  // mapping, `{a: ?x}` and `[x?]` errors); the `yaml` package keeps it in the string.
+  const question = plainScalarWhere(item, (source) => source.includes('?'));
+  if (question) {
+    const at = (question.offset ?? 0) + (question.source ?? '').indexOf('?');
+    return unpredictable(
+      at,
+      at + 1,
+      "A '?' in an unquoted value inside [...] or {...} is read differently by PyYAML (which oslo.policy uses, as an explicit key) and by this tool; not modelled. Quote the value",
+    );
+  }
+  // PyYAML takes a `:` that begins a token for a value indicator, whatever follows it (`[:x]`,
+  // `{a: :x}`); the `yaml` package reads a plain scalar `:x`.
+  const leading = plainScalarWhere(item, (source) => source.startsWith(':'));
+  if (leading) {
+    const at = leading.offset ?? 0;
+    return raises(at, at + 1, "expected the node content, but found ':'", ' (a colon with no key)');
+  }
+  // `{'s' &a}`: PyYAML wants a ',' or a '}' after the key, the `yaml` package gives the tag or
+  // anchor to an empty value.
+  for (const token of item.sep ?? []) {
+    if (token.type === 'map-value-ind') break;
+    if (token.type === 'anchor' || token.type === 'tag') {
+      const what = token.type === 'anchor' ? '<anchor>' : '<tag>';
+      return raises(token.offset, token.offset + 1, `expected ',' or '}', but got '${what}'`, '');
+    }
+  }
+  return null;
+}
+
+/** The item's key or value, when it is a plain scalar whose source passes `test`. */
+function plainScalarWhere(item: CstItem, test: (source: string) => boolean): CstNode | undefined {
+  return [item.key, item.value].find(
+    (part): part is CstNode =>
+      (part as CstNode | null)?.type === 'scalar' && test((part as CstNode).source ?? ''),
+  );
 }
 
 interface CstNode {

@@ -1,5 +1,5 @@
 import type { AlwaysNode, CheckNode, CheckToken, LeafCheckNode, NeverNode, Span } from '../check/checkTypes';
-import { punctuationTokens as checkStringPunctuation } from '../check/checkTokenizer';
+import { punctuationTokens } from '../check/checkTokenizer';
 import type { PolicyEntry } from '../document/documentTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
@@ -31,9 +31,9 @@ const within = (span: Span, offset: number): boolean => span.start <= offset && 
  * The parentheses, `and`/`or`/`not` and quoted strings of an entry's check string, in document
  * offsets. None for the list form, whose elements are all checks.
  */
-export function punctuationTokens(entry: PolicyEntry): CheckToken[] {
+export function punctuationOf(entry: PolicyEntry): CheckToken[] {
   const value = entry.value;
-  return value.kind === 'string' ? checkStringPunctuation(value.text, value.toDoc) : [];
+  return value.kind === 'string' ? punctuationTokens(value.text, value.toDoc) : [];
 }
 
 export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTarget {
@@ -53,7 +53,7 @@ export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTa
       attribute: part === 'match' ? attributeAt(analysis, leaf, offset) : null,
     };
   }
-  const token = punctuationTokens(entry.entry).find((t) => within(t.span, offset));
+  const token = punctuationOf(entry.entry).find((t) => within(t.span, offset));
   if (token) return { kind: 'token', entry, token };
   return { kind: 'value', entry };
 }

@@ -1,6 +1,6 @@
 import type { CheckNode, Span } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
-import { punctuationTokens } from './cursor';
+import { punctuationOf } from './cursor';
 
 /** Token types, in the order the server's legend declares them. */
 export const SEMANTIC_TOKEN_TYPES = [
@@ -38,7 +38,7 @@ export function semanticTokens(analysis: PolicyAnalysis): SemanticToken[] {
         analysis.registered.get(entry.name)?.deprecated_for_removal === true;
       tokens.push({ span: entry.keySpan, type: 'property', modifiers: deprecated ? ['deprecated'] : [] });
     }
-    for (const token of punctuationTokens(entry)) {
+    for (const token of punctuationOf(entry)) {
       if (token.type === 'and' || token.type === 'or' || token.type === 'not')
         tokens.push({ span: token.span, type: 'operator', modifiers: [] });
       else if (token.type === 'string') tokens.push({ span: token.span, type: 'string', modifiers: [] });

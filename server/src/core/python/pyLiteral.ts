@@ -130,15 +130,13 @@ function tokenize(text: string): Token[] {
     // A comment runs to the end of the line, and a kind holds no line break (nor any whitespace).
     if (char === '#') break;
     const codePoint = text.codePointAt(index)!;
-    if (codePoint > 0x7f && pyIdentifierStatusVaries(codePoint))
-      throw new Unsure('a character whose reading depends on the Python release');
+    unsureWhereReleasesDiffer(codePoint);
     if (isPyIdentifierStart(codePoint)) {
       let end = index + (codePoint > 0xffff ? 2 : 1);
       while (end < text.length) {
         const next = text.codePointAt(end)!;
         if (!isPyIdentifierContinue(next)) break;
-        if (next > 0x7f && pyIdentifierStatusVaries(next))
-          throw new Unsure('a character whose reading depends on the Python release');
+        unsureWhereReleasesDiffer(next);
         end += next > 0xffff ? 2 : 1;
       }
       // A non-ASCII name is a name too (NFKC-normalized, `Ｔｒｕｅ` is the name True, not the
@@ -167,6 +165,12 @@ function tokenize(text: string): Token[] {
     throw new Syntax('invalid syntax');
   }
   return tokens;
+}
+
+/** A character whose identifier status depends on the Python release is not decided. */
+function unsureWhereReleasesDiffer(codePoint: number): void {
+  if (codePoint > 0x7f && pyIdentifierStatusVaries(codePoint))
+    throw new Unsure('a character whose reading depends on the Python release');
 }
 
 function validPrefix(prefix: string): boolean {
