@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../server/src/shared/serverFlags';
 
 const heapLimits = JSON.stringify(join(__dirname, '..', '..', 'server', 'src', 'lsp', 'heapLimits.js'));
 
@@ -75,5 +76,43 @@ describe("the server's heap limits", () => {
     // Checked between keystrokes, it may pass the cap by one doubling, never more.
     assert.ok(capped <= 2 * capMb, `young generation reached ${capped} MB with a ${capMb} MB cap`);
     assert.ok(without > 2 * capMb, `without the cap it reached only ${without} MB: the test shows nothing`);
+  });
+});
+
+describe('the start-up flags of the server', () => {
+  /** Full collections during a first open of the 10,000-rule file and its diagnostics, in a process started with `flags`. */
+  function fullCollectionsOnOpen(flags: readonly string[]): number {
+    const out = join(__dirname, '..', '..');
+    const module = (path: string): string => JSON.stringify(join(out, path));
+    const script = `
+      const { analyze, DocumentCaches, DEFAULT_SETTINGS } = require(${module('server/src/core/features/analysis.js')});
+      const { policyDiagnostics } = require(${module('server/src/core/features/policyDiagnostics.js')});
+      const { openBuiltInCatalog } = require(${module('server/src/node/catalogFiles.js')});
+      const { bigPolicyFile } = require(${module('test/bench/bigPolicy.js')});
+      const { Random } = require(${module('test/support/random.js')});
+      const text = bigPolicyFile(new Random(1), 10000);
+      const catalogs = { builtIn: openBuiltInCatalog(), custom: [] };
+      process.stdout.write('OPEN\\n');
+      const caches = new DocumentCaches();
+      const analysis = analyze({ uri: 'file:///tmp/w/generated/policy.yaml', version: 1, text, settings: DEFAULT_SETTINGS, catalogs, caches });
+      policyDiagnostics(analysis);
+      process.stdout.write('DIAGNOSED\\n');`;
+    const run = spawnSync(process.execPath, [...flags, '--trace-gc', '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const during = run.stdout.split('OPEN\n')[1]?.split('DIAGNOSED\n')[0];
+    assert.ok(during !== undefined, run.stdout);
+    return during.split('\n').filter((line) => /Mark-Compact|Mark-sweep/i.test(line)).length;
+  }
+
+  it("give the old generation room for a big file's first open: no full collection in it", function () {
+    this.timeout(60_000);
+    const withFlags = fullCollectionsOnOpen(SERVER_NODE_FLAGS);
+    const without = fullCollectionsOnOpen(
+      SERVER_NODE_FLAGS.filter((flag) => !flag.startsWith('--initial-old-space-size')),
+    );
+    console.log(
+      `      full collections during the open: ${withFlags} with the flags, ${without} without the old generation's`,
+    );
+    assert.equal(withFlags, 0);
   });
 });
