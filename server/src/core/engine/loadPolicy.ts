@@ -174,8 +174,11 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
   let sameNames = shift === 0 && previous.length > 0;
   const entries: LoadedEntry[] = document.entries.map((entry, index) => {
     const wins = winners[index] === 1;
-    const old = previous[index] as LoadedEntry | undefined;
-    const moved = previous[index - shift] as LoadedEntry | undefined;
+    // Read only inside the array: `previous[-3]` is a lookup of the property "-3" (a number
+    // turned into a string for each of a first reading's 10,000 entries).
+    const old = index < previous.length ? previous[index] : undefined;
+    const movedAt = index - shift;
+    const moved = movedAt >= 0 && movedAt < previous.length ? previous[movedAt] : undefined;
     let loaded: LoadedEntry;
     let fromSameIndex = false;
     let fromEnd = false;
