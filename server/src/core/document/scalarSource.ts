@@ -13,7 +13,12 @@ export interface DecodedScalar {
 
 /** A value that is a verbatim slice of the document. */
 export function verbatim(text: string, start: number): DecodedScalar {
-  return { text, toDoc: (index) => start + index, exact: true };
+  return { text, toDoc: verbatimOffsets(start), exact: true };
+}
+
+/** The offset map of a verbatim slice of the document from `start`. */
+export function verbatimOffsets(start: number): OffsetMap {
+  return (index) => start + index;
 }
 
 /**

@@ -1,12 +1,10 @@
 import { isMap, parseAllDocuments, type Document } from 'yaml';
-import { pyStr, type PyValue } from '../python/pyValue';
-import type { LoadBehaviour, PolicyEntry, RuleValue } from './documentTypes';
+import type { LoadBehaviour, PolicyEntry } from './documentTypes';
 import { GenerationMap } from './generations';
-import { readPlainScalar } from './pyyamlScalars';
 import { shiftEntry, shiftLoad } from './shiftEntry';
 import { outsidePieces, pieceNeedsWholeDocument, type Chunk, type Chunks } from './yamlChunks';
 import { mayNestDeeply } from './yamlDepth';
-import { readFastLine, type FastLine, type FastScalar } from './yamlFastLine';
+import { readFastEntry } from './yamlFastEntry';
 import { YamlNodeReader } from './yamlNodes';
 
 export const PARSE_OPTIONS = {
@@ -197,9 +195,8 @@ const BLOCK = 4096;
 
 /** `given` is the piece's text, when the caller has it. */
 function readPiece(text: string, chunk: Chunk, given?: string): PieceReading {
-  const line = chunk.singleLine ? readFastLine(text, chunk.start, chunk.end) : null;
-  if (line) {
-    const fast = fastEntry(line);
+  const fast = chunk.singleLine ? readFastEntry(text, chunk.start, chunk.end) : null;
+  if (fast) {
     return {
       start: chunk.start,
       end: chunk.end,
@@ -268,51 +265,4 @@ export function readerLoad(reader: YamlNodeReader): LoadBehaviour {
   }
   if (reader.unpredictable) return { kind: 'unpredictable', ...reader.unpredictable };
   return LOADS;
-}
-
-function fastScalarValue(scalar: FastScalar): { value: PyValue; failure: LoadBehaviour | null } {
-  if (scalar.style !== 'plain') return { value: pyStr(scalar.decoded.text), failure: null };
-  const reading = readPlainScalar(scalar.decoded.text);
-  if (reading.ok) return { value: reading.value, failure: null };
-  return {
-    value: pyStr(scalar.decoded.text),
-    failure: { kind: 'raises', exception: 'ValueError', message: reading.message, span: scalar.span },
-  };
-}
-
-function fastEntry(line: FastLine): { entry: PolicyEntry; failure: LoadBehaviour | null } {
-  // A plain `=` key is the string '=' (PyYAML's flatten_mapping), not the value tag's error.
-  const key =
-    line.key.style === 'plain' && line.key.decoded.text === '='
-      ? { value: pyStr('='), failure: null }
-      : fastScalarValue(line.key);
-  let value: RuleValue;
-  let failure = key.failure;
-  if (line.value === null) {
-    const at = { start: line.key.span.end + 1, end: line.key.span.end + 1 };
-    value = { kind: 'other', value: { t: 'none' }, span: at, source: '' };
-  } else {
-    const read = fastScalarValue(line.value);
-    failure ??= read.failure;
-    value =
-      read.value.t === 'str'
-        ? {
-            kind: 'string',
-            text: read.value.v,
-            toDoc: line.value.decoded.toDoc,
-            span: line.value.span,
-            style: line.value.style,
-            exact: line.value.decoded.exact,
-          }
-        : { kind: 'other', value: read.value, span: line.value.span, source: line.value.decoded.text };
-  }
-  const keyValue = key.value;
-  const entry: PolicyEntry = {
-    name: keyValue.t === 'str' ? keyValue.v : null,
-    key: keyValue,
-    keySpan: line.key.span,
-    value,
-    span: { start: line.key.span.start, end: Math.max(line.end, value.span.end) },
-  };
-  return { entry, failure };
 }
