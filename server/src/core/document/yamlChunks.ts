@@ -33,6 +33,10 @@ export class Chunks {
     return this.starts[index];
   }
 
+  singleLine(index: number): boolean {
+    return this.single[index] === 1;
+  }
+
   end(index: number): number {
     return this.ends[index];
   }

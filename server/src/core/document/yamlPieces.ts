@@ -18,8 +18,13 @@ export const PARSE_OPTIONS = {
 interface PieceReading {
   readonly start: number;
   readonly end: number;
-  /** Null when the piece needs the whole-document reading (an error, an alias...). */
+  /**
+   * The entries of a piece the YAML library read; null when the piece needs the whole-document
+   * reading (an error, an alias...) or holds one line read without the library (`entry`).
+   */
   readonly entries: readonly PolicyEntry[] | null;
+  /** The entry of a one-line piece read without the library: no array for each of 10,000 lines. */
+  readonly entry: PolicyEntry | null;
   readonly load: LoadBehaviour;
   /** Read by the YAML library: comment lines inside it may be part of a string. */
   readonly complex: boolean;
@@ -116,7 +121,7 @@ export class YamlPieceCache {
       if (same.start + delta === start && same.end + delta === end) {
         // Same place: the entries placed last time, as they were.
         const first = previous.first[index];
-        const count = same.entries?.length ?? 0;
+        const count = same.entry !== null ? 1 : (same.entries?.length ?? 0);
         for (let at = first; at < first + count; at++) entries.push(previous.entries[at]);
         placed.readings[index] = same;
         placed.deltas[index] = delta;
@@ -137,8 +142,9 @@ export class YamlPieceCache {
     }
     placed.readings[index] = reading;
     placed.deltas[index] = delta;
-    if (reading.entries === null) return null;
-    for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
+    if (reading.entry !== null) entries.push(delta === 0 ? reading.entry : shiftEntry(reading.entry, delta));
+    else if (reading.entries === null) return null;
+    else for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
     this.lastDelta = delta;
     return reading;
   }
@@ -147,11 +153,11 @@ export class YamlPieceCache {
     // A first reading keeps no pieces by text: the next one finds them by their index, but
     // for the few an edit changes (found by text only when read since). Keeping 10,000 of
     // them cost a first reading 3-6 ms; dropping them, the first edit 6-8 ms more.
-    if (this.previousText === null) return readPiece(text, chunks.at(index));
+    if (this.previousText === null) return readPiece(text, chunks, index);
     const piece = text.slice(chunks.start(index), chunks.end(index));
     const cached = this.pieces.get(piece);
     if (cached) return cached;
-    const reading = readPiece(text, chunks.at(index), piece);
+    const reading = readPiece(text, chunks, index, piece);
     this.pieces.set(piece, reading);
     return reading;
   }
@@ -193,30 +199,26 @@ const LOADS: LoadBehaviour = { kind: 'loads' };
 /** Characters compared at once when finding what an edit changed. */
 const BLOCK = 4096;
 
-/** `given` is the piece's text, when the caller has it. */
-function readPiece(text: string, chunk: Chunk, given?: string): PieceReading {
-  const fast = chunk.singleLine ? readFastEntry(text, chunk.start, chunk.end) : null;
-  if (fast) {
-    return {
-      start: chunk.start,
-      end: chunk.end,
-      entries: [fast.entry],
-      load: fast.failure ?? LOADS,
-      complex: false,
-    };
-  }
-  const whole = { start: chunk.start, end: chunk.end, entries: null, load: LOADS, complex: true };
-  const piece = given ?? text.slice(chunk.start, chunk.end);
+/** Reads `chunks[index]`; `given` is the piece's text, when the caller has it. */
+function readPiece(text: string, chunks: Chunks, index: number, given?: string): PieceReading {
+  const start = chunks.start(index);
+  const end = chunks.end(index);
+  const fast = chunks.singleLine(index) ? readFastEntry(text, start, end) : null;
+  if (fast)
+    return { start, end, entries: null, entry: fast.entry, load: fast.failure ?? LOADS, complex: false };
+  const whole = { start, end, entries: null, entry: null, load: LOADS, complex: true };
+  const piece = given ?? text.slice(start, end);
   // A deep piece is judged (and maybe not composed at all) by the whole-document reading.
   if (pieceNeedsWholeDocument(piece) || mayNestDeeply(piece)) return whole;
   // No document at all (a lone BOM): the whole text is read instead.
   const doc = parseAllDocuments(closedInput(piece), PARSE_OPTIONS)[0] as Document | undefined;
   if (!doc || doc.errors.length > 0 || !isMap(doc.contents) || doc.contents.items.length === 0) return whole;
-  const reader = new YamlNodeReader(piece, chunk.start, doc);
+  const reader = new YamlNodeReader(piece, start, doc);
   return {
-    start: chunk.start,
-    end: chunk.end,
+    start,
+    end,
     entries: reader.entriesOf(doc.contents),
+    entry: null,
     load: readerLoad(reader),
     complex: true,
   };

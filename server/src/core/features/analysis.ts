@@ -157,11 +157,10 @@ export function chooseNamespaces(
         }
         withNames = merged;
       }
-      detection = detectNamespaces({
-        path: uri,
-        ruleNames: entries.flatMap((e) => (e.name ? [e.name] : [])),
-        known: withNames,
-      });
+      // A loop, not flatMap: an array per entry (10,000 of them) before the V8 has compiled it.
+      const ruleNames: string[] = [];
+      for (const entry of entries) if (entry.name) ruleNames.push(entry.name);
+      detection = detectNamespaces({ path: uri, ruleNames, known: withNames });
     }
   }
   for (const namespace of detection.namespaces) {
