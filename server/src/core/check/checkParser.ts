@@ -129,8 +129,8 @@ function bareCheck(token: string): CheckNode {
     kind,
     match: token.slice(colon + 1),
     kindClass: classifyKind(kind),
-    kindSpan: NO_SPAN,
-    matchSpan: NO_SPAN,
+    kindEnd: 0,
+    matchStart: 0,
   };
 }
 

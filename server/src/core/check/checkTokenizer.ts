@@ -29,8 +29,8 @@ export function parseCheckToken(
     kind,
     match: text.slice(colon + 1),
     kindClass: classifyKind(kind),
-    kindSpan: { start: span.start, end: toDoc(start + colon) },
-    matchSpan: { start: toDoc(start + colon + 1), end: span.end },
+    kindEnd: toDoc(start + colon),
+    matchStart: toDoc(start + colon + 1),
   };
 }
 

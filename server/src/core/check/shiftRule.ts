@@ -68,8 +68,8 @@ function shiftNode(original: CheckNode, delta: number, node: (n: CheckNode) => C
         kind: original.kind,
         match: original.match,
         kindClass: original.kindClass,
-        kindSpan: shift(original.kindSpan, delta),
-        matchSpan: shift(original.matchSpan, delta),
+        kindEnd: original.kindEnd + delta,
+        matchStart: original.matchStart + delta,
       };
     case 'not':
       return { type: 'not', span, operand: node(original.operand) };

@@ -1,4 +1,4 @@
-import type { LeafCheckNode } from '../check/checkTypes';
+import { kindSpanOf, matchSpanOf, type LeafCheckNode } from '../check/checkTypes';
 import { percentFormat } from '../python/pyFormat';
 import { pyLower } from '../python/pyText';
 import { pyTypeName, type PyValue } from '../python/pyValue';
@@ -35,7 +35,7 @@ function formatMatch(node: LeafCheckNode, target: PyValue): Formatted {
       outcome: raises(
         result.exception,
         `formatting '${node.match}' with the target: ${result.message}`,
-        node.matchSpan,
+        matchSpanOf(node),
       ),
       detail: () => `formatting '${node.match}' raises ${result.exception}`,
     },
@@ -126,12 +126,12 @@ export function decideGeneric(
         outcome: raises(
           literal.exception,
           `evaluating the kind '${node.kind}': ${literal.message}`,
-          node.kindSpan,
+          kindSpanOf(node),
         ),
         detail: () => `the kind '${node.kind}' raises ${literal.exception} in ast.literal_eval`,
       };
     case 'unpredictable':
-      return { outcome: unknown(literal.reason, node.kindSpan), detail: () => literal.reason };
+      return { outcome: unknown(literal.reason, kindSpanOf(node)), detail: () => literal.reason };
     case 'path':
       return findInCreds(node, creds, literal.segments, match);
   }
@@ -146,10 +146,10 @@ function findInCreds(
 ): LeafDecision {
   const found = walk(creds, segments, 0, match);
   if (found.kind === 'raises') {
-    return { outcome: raises('TypeError', found.message, node.kindSpan), detail: () => found.message };
+    return { outcome: raises('TypeError', found.message, kindSpanOf(node)), detail: () => found.message };
   }
   if (found.kind === 'unknown')
-    return { outcome: unknown(found.reason, node.kindSpan), detail: () => found.reason };
+    return { outcome: unknown(found.reason, kindSpanOf(node)), detail: () => found.reason };
   const path = segments.join('.');
   return {
     outcome: boolOutcome(found.value),

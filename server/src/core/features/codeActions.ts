@@ -258,7 +258,7 @@ function undefinedRuleFixes(analysis: PolicyAnalysis, diagnostic: PolicyDiagnost
   // The name as oslo.policy reads it: `rule:admin\x5frul` in a YAML double-quoted value is `admin_rul`.
   const entry = analysis.entryAt(diagnostic.span.start);
   const reference = entry
-    ? ruleReferences(entry.parsed.display).find((r) => r.matchSpan.start === diagnostic.span.start)
+    ? ruleReferences(entry.parsed.display).find((r) => r.matchStart === diagnostic.span.start)
     : undefined;
   const name = reference?.match ?? text.slice(diagnostic.span.start, diagnostic.span.end);
   const json = analysis.file.document.format === 'json';

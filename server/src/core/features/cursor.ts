@@ -1,4 +1,12 @@
-import type { AlwaysNode, CheckNode, CheckToken, LeafCheckNode, NeverNode, Span } from '../check/checkTypes';
+import {
+  kindSpanOf,
+  type AlwaysNode,
+  type CheckNode,
+  type CheckToken,
+  type LeafCheckNode,
+  type NeverNode,
+  type Span,
+} from '../check/checkTypes';
 import { punctuationTokens } from '../check/checkTokenizer';
 import type { PolicyEntry } from '../document/documentTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
@@ -44,7 +52,7 @@ export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTa
   if (check && check.type !== 'check') return { kind: 'constant', entry, node: check };
   const leaf = check;
   if (leaf) {
-    const part = within(leaf.kindSpan, offset) && offset < leaf.matchSpan.start ? 'kind' : 'match';
+    const part = within(kindSpanOf(leaf), offset) && offset < leaf.matchStart ? 'kind' : 'match';
     return {
       kind: 'leaf',
       entry,
@@ -76,10 +84,10 @@ function checkAt(root: CheckNode | null, offset: number): LeafCheckNode | Always
 /** The `%(name)s` around `offset` in a leaf's match, with its document span. */
 function attributeAt(analysis: PolicyAnalysis, leaf: LeafCheckNode, offset: number): AttributeAt | null {
   const text = analysis.file.document.text;
-  const source = text.slice(leaf.matchSpan.start, leaf.matchSpan.end);
+  const source = text.slice(leaf.matchStart, leaf.span.end);
   // Offsets inside an escaped scalar are approximate; the raw source is what the user sees.
   for (const match of source.matchAll(/%\(([^)]*)\)[a-z]?/g)) {
-    const start = leaf.matchSpan.start + match.index;
+    const start = leaf.matchStart + match.index;
     const span = { start, end: start + match[0].length };
     if (within(span, offset)) return { name: match[1], span };
   }

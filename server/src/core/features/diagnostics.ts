@@ -1,4 +1,4 @@
-import type { Span } from '../check/checkTypes';
+import { matchSpanOf, type Span } from '../check/checkTypes';
 import { shiftSpan } from '../document/shiftEntry';
 import type { EffectivePolicy } from '../engine/effectivePolicy';
 import type { LoadedFile, ParsedEntry } from '../engine/loadPolicy';
@@ -182,7 +182,7 @@ function relativeUndefinedReferences(
       ? `oslo.policy falls back to the default rule '${fallback}' here.`
       : 'This check is always false.';
     diagnostics.push({
-      span: reference.matchSpan,
+      span: matchSpanOf(reference),
       severity: fallback ? 'warning' : 'error',
       code: 'undefined-rule',
       message: `Rule '${reference.match}' is not defined (in ${entry.name ?? 'this rule'}). ${consequence}${hint}`,

@@ -1,5 +1,5 @@
 import { canonicalRuleString } from '../check/checkPrint';
-import type { Span } from '../check/checkTypes';
+import { kindSpanOf, matchSpanOf, type Span } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import { describeAttribute, KEYSTONE_ROLES, rolesImplying } from '../catalog/vocabulary';
 import type { PolicyAnalysis } from './analysis';
@@ -70,11 +70,11 @@ export function hover(analysis: PolicyAnalysis, offset: number): HoverResult | n
       if (target.attribute) {
         return { span: target.attribute.span, markdown: attributeHover(analysis, target.attribute.name) };
       }
-      if (target.part === 'kind') return { span: leaf.kindSpan, markdown: KIND_DOCS[leaf.kindClass] };
+      if (target.part === 'kind') return { span: kindSpanOf(leaf), markdown: KIND_DOCS[leaf.kindClass] };
       if (leaf.kindClass === 'rule')
-        return { span: leaf.matchSpan, markdown: ruleReferenceHover(analysis, leaf.match) };
+        return { span: matchSpanOf(leaf), markdown: ruleReferenceHover(analysis, leaf.match) };
       if (leaf.kindClass === 'role')
-        return { span: leaf.matchSpan, markdown: roleHover(analysis, leaf.match) };
+        return { span: matchSpanOf(leaf), markdown: roleHover(analysis, leaf.match) };
       return { span: leaf.span, markdown: KIND_DOCS[leaf.kindClass] };
     }
     default:

@@ -1,4 +1,4 @@
-import type { CheckNode, LeafCheckNode, Span } from '../check/checkTypes';
+import { kindSpanOf, matchSpanOf, type CheckNode, type LeafCheckNode, type Span } from '../check/checkTypes';
 import type { RegisteredRule } from '../catalog/catalogTypes';
 import type { PolicyAnalysis } from './analysis';
 import type { PolicyDiagnostic } from './diagnosticTypes';
@@ -275,7 +275,7 @@ function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): Po
       const lower = KNOWN_KINDS.find((kind) => kind === leaf.kind.toLowerCase());
       if (lower) {
         diagnostics.push({
-          span: leaf.kindSpan,
+          span: kindSpanOf(leaf),
           severity: 'warning',
           code: 'kind-case',
           message: `Kinds are case-sensitive: '${leaf.kind}:' is not '${lower}:' but a lookup of a credential named '${leaf.kind}' (almost always false).`,
@@ -284,7 +284,7 @@ function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): Po
         const reading = analysis.memo.kind(leaf.kind);
         if (reading.kind === 'raises') {
           diagnostics.push({
-            span: leaf.kindSpan,
+            span: kindSpanOf(leaf),
             severity: 'error',
             code: 'raises-at-enforcement',
             message: `oslo.policy reads '${leaf.kind}' with ast.literal_eval, which raises ${reading.exception} (${reading.message}): every enforcement reaching this check fails.`,
@@ -296,7 +296,7 @@ function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): Po
     const { keys, probe } = analysis.memo.format(leaf.match);
     if (!probe.ok && probe.exception !== 'KeyError') {
       diagnostics.push({
-        span: leaf.matchSpan,
+        span: matchSpanOf(leaf),
         severity: 'error',
         code: 'raises-at-enforcement',
         message: `Formatting '${leaf.match}' with the target raises ${probe.exception} (${probe.message}): every enforcement reaching this check fails.`,
@@ -307,7 +307,7 @@ function relativeCheckDiagnostics(root: CheckNode, analysis: PolicyAnalysis): Po
       if (attributes.has(key)) continue;
       const suggestions = analysis.suggester.closest(key, attributes);
       diagnostics.push({
-        span: leaf.matchSpan,
+        span: matchSpanOf(leaf),
         severity: 'warning',
         code: 'unknown-attribute',
         message:

@@ -1,4 +1,4 @@
-import type { Span } from '../check/checkTypes';
+import { matchSpanOf, type Span } from '../check/checkTypes';
 import type { LoadedFile } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
 import { cursorTarget } from './cursor';
@@ -11,7 +11,7 @@ export function ruleNameAt(analysis: PolicyAnalysis, offset: number): { name: st
   if (target.kind === 'key' && target.entry.entry.name !== null)
     return { name: target.entry.entry.name, span: target.entry.entry.keySpan };
   if (target.kind === 'leaf' && target.leaf.kindClass === 'rule' && target.part === 'match') {
-    return { name: target.leaf.match, span: target.leaf.matchSpan };
+    return { name: target.leaf.match, span: matchSpanOf(target.leaf) };
   }
   return null;
 }
@@ -42,7 +42,7 @@ function occurrencesIn(file: LoadedFile, name: string): Occurrence[] {
   for (const { entry, parsed } of file.entries) {
     if (entry.name === name) found.push({ span: entry.keySpan, isDefinition: true });
     for (const reference of ruleReferences(parsed.display)) {
-      if (reference.match === name) found.push({ span: reference.matchSpan, isDefinition: false });
+      if (reference.match === name) found.push({ span: matchSpanOf(reference), isDefinition: false });
     }
   }
   return found.sort((a, b) => a.span.start - b.span.start);

@@ -1,6 +1,12 @@
 import { tokenizeCheckString } from '../check/checkTokenizer';
 import { parseListElement } from '../check/checkParser';
-import type { CheckNode, ParsedRule, Span } from '../check/checkTypes';
+import {
+  matchSpanOf,
+  type CheckNode,
+  type ParsedRule,
+  type Span,
+  type LeafCheckNode,
+} from '../check/checkTypes';
 import type {
   ListItem,
   PolicyDocument,
@@ -194,15 +200,15 @@ function stringValues(value: RuleValue): StringValue[] {
 
 /** The `rule:name` matches in a value, as spans of its decoded text. */
 function referencesIn(value: StringRuleValue, list: boolean, name: string): Span[] {
-  const isReference = (check: CheckNode | undefined): check is CheckNode & { matchSpan: Span } =>
+  const isReference = (check: CheckNode | undefined): check is LeafCheckNode =>
     check?.type === 'check' && check.kindClass === 'rule' && check.match === name;
   if (list) {
     const check = parseListElement(value.text);
-    return isReference(check) ? [check.matchSpan] : [];
+    return isReference(check) ? [matchSpanOf(check)] : [];
   }
   const spans: Span[] = [];
   for (const token of tokenizeCheckString(value.text).tokens)
-    if (isReference(token.check)) spans.push(token.check.matchSpan);
+    if (isReference(token.check)) spans.push(matchSpanOf(token.check));
   return spans;
 }
 
@@ -372,7 +378,7 @@ function shape(value: ParsedRule | PolicyEntry['key'], rename?: Rename): string 
         }
       : value;
   return JSON.stringify(parsed, (key, part: unknown) => {
-    if (key === 'span' || key === 'kindSpan' || key === 'matchSpan') return undefined;
+    if (key === 'span' || key === 'kindEnd' || key === 'matchStart') return undefined;
     if (typeof part === 'bigint') return `${part}n`;
     if (rename && isNamedCheck(part) && part.kindClass === 'rule' && part.match === rename.from)
       return { ...part, match: rename.to };

@@ -1,4 +1,4 @@
-import type { CheckNode, Span } from '../check/checkTypes';
+import { kindSpanOf, matchSpanOf, type CheckNode, type Span } from '../check/checkTypes';
 import type { PolicyAnalysis } from './analysis';
 import { punctuationOf } from './cursor';
 
@@ -52,9 +52,9 @@ export function semanticTokens(analysis: PolicyAnalysis): SemanticToken[] {
       if (node.type !== 'check') return;
       const kindType: SemanticTokenType =
         node.kindClass === 'generic' ? (/^['"0-9TFN(-]/.test(node.kind) ? 'string' : 'property') : 'keyword';
-      if (node.kindSpan.end > node.kindSpan.start)
-        tokens.push({ span: node.kindSpan, type: kindType, modifiers: [] });
-      const match = node.matchSpan;
+      if (node.kindEnd > node.span.start)
+        tokens.push({ span: kindSpanOf(node), type: kindType, modifiers: [] });
+      const match = matchSpanOf(node);
       if (match.end <= match.start) return;
       if (node.kindClass === 'rule') {
         const registered =

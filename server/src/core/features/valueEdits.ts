@@ -1,5 +1,5 @@
 import { parseCheckString } from '../check/checkParser';
-import type { LeafCheckNode, Span } from '../check/checkTypes';
+import { matchSpanOf, type LeafCheckNode, type Span } from '../check/checkTypes';
 import type { ListItem, RuleValue, StringRuleValue } from '../document/documentTypes';
 import { isPyWhitespace } from '../python/pyText';
 import { yamlDoubleQuoted } from '../document/scalarWriting';
@@ -21,7 +21,7 @@ export function renameReference(
   name: string,
   json: boolean,
 ): TextEdit | null {
-  const found = stringHolding(value, reference.matchSpan.start);
+  const found = stringHolding(value, reference.matchStart);
   if (!found) return null;
   const { string, listElement } = found;
   // A string of the list form is one check, never split: any name reads back there.
@@ -29,7 +29,7 @@ export function renameReference(
   const range = listElement ? elementMatch(string) : decodedMatch(string, value, reference);
   if (!range || string.text.slice(range.start, range.end) !== reference.match) return null;
   const inPlace = string.exact ? inStyle(string.style, name) : null;
-  if (inPlace !== null) return { span: reference.matchSpan, newText: inPlace };
+  if (inPlace !== null) return { span: matchSpanOf(reference), newText: inPlace };
   const source = text.slice(string.span.start, string.span.end);
   if (!rewritable(text, string, source)) return null;
   const decoded = string.text.slice(0, range.start) + name + string.text.slice(range.end);
@@ -121,7 +121,7 @@ function elementMatch(string: StringRuleValue): Span | null {
 function decodedMatch(string: StringRuleValue, value: RuleValue, reference: LeafCheckNode): Span | null {
   if (value !== string) return null;
   const inDocument = ruleReferences(parseCheckString(string.text, string.toDoc).display);
-  const index = inDocument.findIndex((r) => r.matchSpan.start === reference.matchSpan.start);
+  const index = inDocument.findIndex((r) => r.matchStart === reference.matchStart);
   const decoded = ruleReferences(parseCheckString(string.text).display)[index];
-  return index < 0 || !decoded ? null : decoded.matchSpan;
+  return index < 0 || !decoded ? null : matchSpanOf(decoded);
 }
