@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { parseCheckString, parseEnforcedRule } from '../../server/src/core/check/checkParser';
-import { punctuationTokens, tokenizeCheckString } from '../../server/src/core/check/checkTokenizer';
+import {
+  classifyKind,
+  identityOffsets,
+  parseCheckToken,
+  punctuationTokens,
+  tokenizeCheckString,
+} from '../../server/src/core/check/checkTokenizer';
 import { checkString } from '../support/generate';
 import { Random } from '../support/random';
 import { canonicalRuleString, canonicalString } from '../../server/src/core/check/checkPrint';
@@ -115,6 +121,27 @@ describe('the bulk parser', () => {
         canonicalRuleString(parseCheckString(text).enforced),
         text,
       );
+    }
+  });
+});
+
+describe('a check token', () => {
+  it('has the kind before its first colon, classified as classifyKind does', () => {
+    const random = new Random(13);
+    const parts = ['rule', 'role', 'http', 'https', 'r', 'ule', 's', 'Rule', 'ROLE', 'x', ':', '%(a)s'];
+    for (let round = 0; round < 5000; round++) {
+      const text = Array.from({ length: random.int(1, 4) }, () => random.pick(parts)).join('');
+      const check = parseCheckToken(text, 0, identityOffsets);
+      const colon = text.indexOf(':');
+      if (colon < 0) {
+        assert.equal(check.type === 'never' || check.type === 'always', true, text);
+        continue;
+      }
+      assert.equal(check.type, 'check', text);
+      if (check.type !== 'check') continue;
+      assert.equal(check.kind, text.slice(0, colon), text);
+      assert.equal(check.kindClass, classifyKind(text.slice(0, colon)), text);
+      assert.equal(check.match, text.slice(colon + 1), text);
     }
   });
 });

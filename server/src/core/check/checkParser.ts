@@ -24,7 +24,9 @@ export function parseCheckString(text: string, toDoc: OffsetMap = identityOffset
   const { tokens, problems } = tokenizeCheckString(text, toDoc);
   const { rule: enforced, deepestChain } = reduceLikeOslo(tokens);
   if (enforced?.type === 'tree') {
-    return { enforced, display: enforced.tree, problems, failed: false, deepestChain };
+    // Most rules have none: one shared empty list instead of one per parse that a file keeps.
+    const found = problems.length > 0 ? problems : NO_PROBLEMS;
+    return { enforced, display: enforced.tree, problems: found, failed: false, deepestChain };
   }
   const whole: Span = { start: toDoc(0), end: toDoc(text.length) };
   if (enforced?.type === 'plain-string') {
@@ -90,6 +92,8 @@ export function parseRegisteredRule(text: string): EnforcedRule {
   }
   return rule;
 }
+
+const NO_PROBLEMS: readonly CheckProblem[] = [];
 
 /** Bulk-parsed trees carry no source positions. */
 const NO_SPAN: Span = { start: 0, end: 0 };

@@ -23,12 +23,14 @@ export function parseCheckToken(
   const colon = text.indexOf(':');
   if (colon < 0) return { type: 'never', span, cause: 'no-colon', text };
   const kind = text.slice(0, colon);
+  const kindClass = classifyKind(kind);
   return {
     type: 'check',
     span,
-    kind,
+    // A known kind is kept as the one string of its name, not as a copy per check.
+    kind: kindClass === 'generic' ? kind : kindClass,
     match: text.slice(colon + 1),
-    kindClass: classifyKind(kind),
+    kindClass,
     kindEnd: toDoc(start + colon),
     matchStart: toDoc(start + colon + 1),
   };
