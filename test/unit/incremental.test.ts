@@ -42,7 +42,7 @@ function observable(analysis: PolicyAnalysis): string {
       policyFailure: analysis.policy.loadFailure,
     },
     (key, value: unknown) => {
-      if (key === 'toDoc' && typeof value === 'function') {
+      if ((key === 'toDoc' || key === 'fromStart') && typeof value === 'function') {
         const toDoc = value as (index: number) => number;
         return Array.from({ length: 40 }, (_, index) => toDoc(index));
       }

@@ -6,6 +6,7 @@ import { mayHaveStreamQuirk } from '../../server/src/core/document/yamlStreamQui
 import { formatRuleSample } from '../../server/src/core/catalog/sampleFormat';
 import { openBuiltInCatalog } from '../../server/src/node/catalogFiles';
 import { readLineByCharacter } from '../../server/src/core/document/yamlFastLine';
+import { docOffsets } from '../../server/src/core/document/scalarSource';
 import { fastEntry, quotedValueEntry, type FastEntry } from '../../server/src/core/document/yamlFastEntry';
 import { policyFile } from '../support/generate';
 import { Random, runSeed } from '../support/random';
@@ -18,7 +19,7 @@ function summary(entries: readonly PolicyEntry[], shift: number): unknown[] {
     entry.value.kind,
     entry.value.span.start + shift,
     entry.value.span.end + shift,
-    entry.value.kind === 'string' ? [entry.value.text, entry.value.toDoc(0) + shift] : null,
+    entry.value.kind === 'string' ? [entry.value.text, docOffsets(entry.value)(0) + shift] : null,
   ]);
 }
 
@@ -33,7 +34,7 @@ describe('policy documents', () => {
     );
     const b = doc.entries[1].value;
     assert.ok(b.kind === 'string');
-    assert.equal(text.slice(b.toDoc(0), b.toDoc(6)), 'rule:a');
+    assert.equal(text.slice(docOffsets(b)(0), docOffsets(b)(6)), 'rule:a');
     assert.equal(doc.entries[2].value.kind, 'other');
     assert.equal(doc.load.kind, 'loads');
   });
@@ -45,7 +46,7 @@ describe('policy documents', () => {
     assert.equal(doc.entries.length, 3);
     const first = doc.entries[0].value;
     assert.ok(first.kind === 'string' && first.text === 'role:admin');
-    assert.equal(first.toDoc(5), text.indexOf('\\u0061'));
+    assert.equal(docOffsets(first)(5), text.indexOf('\\u0061'));
     assert.equal(doc.entries[2].value.kind, 'list');
   });
 
@@ -152,7 +153,9 @@ describe('policy documents', () => {
         entry: {
           ...read.entry,
           value:
-            value.kind === 'string' ? { ...value, toDoc: [0, 1, value.text.length].map(value.toDoc) } : value,
+            value.kind === 'string'
+              ? { ...value, fromStart: [0, 1, value.text.length].map(value.fromStart) }
+              : value,
         },
         text,
       };

@@ -3,6 +3,7 @@ import { splitPyWhitespace } from '../python/pyText';
 import { pyTypeName } from '../python/pyValue';
 import { parseListElement } from './checkParser';
 import type { CheckNode, CheckProblem, ParsedRule } from './checkTypes';
+import { docOffsets } from '../document/scalarSource';
 
 /** A list-form rule either parses, or makes `Rules.load` raise (a truthy non-iterable element). */
 export type ListRuleReading =
@@ -92,7 +93,7 @@ function isTruthyItem(item: ListItem): boolean {
 
 function elementCheck(element: ListItem, problems: CheckProblem[]): CheckNode {
   if (element.kind === 'string') {
-    const check = parseListElement(element.value.text, element.value.toDoc);
+    const check = parseListElement(element.value.text, docOffsets(element.value));
     if (check.type === 'never' && check.cause === 'no-colon') {
       problems.push({
         code: 'no-colon',

@@ -15,8 +15,12 @@ export type RuleValue = StringRuleValue | ListRuleValue | OtherRuleValue;
 export interface StringRuleValue {
   readonly kind: 'string';
   readonly text: string;
-  /** Maps an index in `text` to a document offset. */
-  readonly toDoc: OffsetMap;
+  /**
+   * Maps an index in `text` to its offset from `span.start` (see `docOffsets` for document
+   * offsets): relative, so that a value moved by an edit keeps it, and verbatim values of a style
+   * share one (no function per value of a file's first reading).
+   */
+  readonly fromStart: OffsetMap;
   readonly span: Span;
   /** How it is written; `exact` is false when offsets inside are approximate. */
   readonly style: 'plain' | 'single' | 'double' | 'block' | 'json';

@@ -2,7 +2,7 @@ import type { Span } from '../check/checkTypes';
 import { jsonToPy, type JsonNode } from '../python/pyJson';
 import { pyStr } from '../python/pyValue';
 import type { ListItem, PolicyEntry, RuleValue, StringRuleValue } from './documentTypes';
-import { approximate, decodeDoubleQuoted, verbatimQuoted } from './scalarSource';
+import { approximate, decodeDoubleQuoted, offsetsFromStart, verbatimQuoted } from './scalarSource';
 
 /** The entries of a policy file that Python's `json.loads` accepted, with their source ranges. */
 export function jsonEntries(text: string, root: JsonNode): PolicyEntry[] {
@@ -32,7 +32,15 @@ function stringValue(text: string, node: JsonNode & { kind: 'string' }): StringR
     : verbatimQuoted(node.value, node.start + 1);
   const exact = decoded !== null && decoded.text === node.value;
   const source = exact ? decoded : approximate(node.value, node.start + 1, node.end - 1);
-  return { kind: 'string', text: node.value, toDoc: source.toDoc, span: spanOf(node), style: 'json', exact };
+  const span = spanOf(node);
+  return {
+    kind: 'string',
+    text: node.value,
+    fromStart: offsetsFromStart(source, span.start),
+    span,
+    style: 'json',
+    exact,
+  };
 }
 
 function hasBackslash(text: string, from: number, to: number): boolean {

@@ -1,4 +1,5 @@
 import type { OffsetMap } from '../check/checkTokenizer';
+import type { StringRuleValue } from './documentTypes';
 
 /**
  * A scalar's value with, for every index of the value, the document offset it came from, so a
@@ -9,16 +10,36 @@ export interface DecodedScalar {
   readonly text: string;
   readonly toDoc: OffsetMap;
   readonly exact: boolean;
+  /** Set when `text` is the document's own characters from this offset on. */
+  readonly verbatimFrom?: number;
 }
 
 /** A value that is a verbatim slice of the document. */
 export function verbatim(text: string, start: number): DecodedScalar {
-  return { text, toDoc: verbatimOffsets(start), exact: true };
+  return { text, toDoc: (index) => start + index, exact: true, verbatimFrom: start };
 }
 
-/** The offset map of a verbatim slice of the document from `start`. */
-export function verbatimOffsets(start: number): OffsetMap {
-  return (index) => start + index;
+/** `index + delta` for the small deltas of verbatim values (1 after a quote), one function each. */
+const shiftedIndexes: OffsetMap[] = [];
+
+/** The map of a value whose characters are the document's own, `delta` after its start. */
+export function verbatimFromStart(delta: number): OffsetMap {
+  if (delta < 0 || delta >= 64) return (index) => index + delta;
+  return (shiftedIndexes[delta] ??= (index) => index + delta);
+}
+
+/** `StringRuleValue.fromStart` of a decoded scalar whose value starts at `spanStart`. */
+export function offsetsFromStart(decoded: DecodedScalar, spanStart: number): OffsetMap {
+  if (decoded.verbatimFrom !== undefined) return verbatimFromStart(decoded.verbatimFrom - spanStart);
+  const toDoc = decoded.toDoc;
+  return (index) => toDoc(index) - spanStart;
+}
+
+/** Document offsets of a string value's characters. */
+export function docOffsets(value: StringRuleValue): OffsetMap {
+  const start = value.span.start;
+  const fromStart = value.fromStart;
+  return (index) => start + fromStart(index);
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { OffsetMap } from '../check/checkTokenizer';
 import type { Span } from '../check/checkTypes';
 import type { PyValue } from '../python/pyValue';
 import type { LoadBehaviour, ListItem, PolicyEntry, RuleValue } from './documentTypes';
@@ -10,15 +9,6 @@ import type { LoadBehaviour, ListItem, PolicyEntry, RuleValue } from './document
  */
 export function shiftSpan(span: Span, delta: number): Span {
   return { start: span.start + delta, end: span.end + delta };
-}
-
-/** A shifted offset map carries what it shifts, so that moving it again adds no layer. */
-type ShiftedOffsets = OffsetMap & { readonly base?: OffsetMap; readonly delta?: number };
-
-function shiftOffsets(toDoc: ShiftedOffsets, delta: number): OffsetMap {
-  const base = toDoc.base ?? toDoc;
-  const total = (toDoc.delta ?? 0) + delta;
-  return Object.assign((index: number) => base(index) + total, { base, delta: total });
 }
 
 /**
@@ -79,7 +69,8 @@ export function entryIdentity(entry: PolicyEntry): PolicyEntry {
 function shiftValue(value: RuleValue, delta: number): RuleValue {
   switch (value.kind) {
     case 'string':
-      return { ...value, toDoc: shiftOffsets(value.toDoc, delta), span: shiftSpan(value.span, delta) };
+      // Its offset map counts from its start: nothing to move but the span.
+      return { ...value, span: shiftSpan(value.span, delta) };
     case 'list':
       return {
         kind: 'list',

@@ -1,7 +1,7 @@
 import { pyStr, type PyValue } from '../python/pyValue';
 import type { LoadBehaviour, PolicyEntry, RuleValue } from './documentTypes';
 import { readPlainScalar } from './pyyamlScalars';
-import { verbatimOffsets } from './scalarSource';
+import { offsetsFromStart, verbatimFromStart } from './scalarSource';
 import {
   matchQuotedValueLine,
   quotedNameLength,
@@ -49,7 +49,7 @@ export function quotedValueEntry(text: string, start: number, end: number): Fast
   const value: RuleValue = {
     kind: 'string',
     text: check,
-    toDoc: verbatimOffsets(valueStart + 1),
+    fromStart: verbatimFromStart(1),
     span: { start: valueStart, end: valueEnd },
     style: 'double',
     exact: true,
@@ -94,7 +94,7 @@ export function fastEntry(line: FastLine): FastEntry {
         ? {
             kind: 'string',
             text: read.value.v,
-            toDoc: line.value.decoded.toDoc,
+            fromStart: offsetsFromStart(line.value.decoded, line.value.span.start),
             span: line.value.span,
             style: line.value.style,
             exact: line.value.decoded.exact,

@@ -22,6 +22,7 @@ import {
   decodeDoubleQuoted,
   decodePlain,
   decodeSingleQuoted,
+  offsetsFromStart,
   type DecodedScalar,
 } from './scalarSource';
 
@@ -227,7 +228,14 @@ export class YamlNodeReader {
           : node.type === 'PLAIN'
             ? 'plain'
             : 'block';
-    return { kind: 'string', text: decoded.text, toDoc: decoded.toDoc, span, style, exact: decoded.exact };
+    return {
+      kind: 'string',
+      text: decoded.text,
+      fromStart: offsetsFromStart(decoded, span.start),
+      span,
+      style,
+      exact: decoded.exact,
+    };
   }
 
   private decode(node: Scalar, value: string): DecodedScalar {

@@ -304,8 +304,7 @@ function parseValue(entry: PolicyEntry): Omit<RelativeParse, 'references'> {
   const value = entry.value;
   const whole: Span = { start: 0, end: value.span.end - base };
   if (value.kind === 'string') {
-    const toDoc = value.toDoc;
-    const structure = parseCheckString(value.text, (index) => toDoc(index) - base);
+    const structure = parseCheckString(value.text, value.fromStart);
     return { structure, error: parseDepthFailure(structure, whole) };
   }
   if (value.kind === 'list') {

@@ -39,7 +39,7 @@ export class ParsedRuleCache {
     const start = value.span.start;
     const source = text.slice(start, value.span.end);
     const valueText = value.kind === 'string' ? value.text : null;
-    const valueOffset = value.kind === 'string' ? value.toDoc(value.text.length) - start : 0;
+    const valueOffset = value.kind === 'string' ? value.fromStart(value.text.length) : 0;
     const cached = this.rules.get(source);
     if (cached && cached.valueText === valueText && cached.valueOffset === valueOffset) return cached;
     const parsed = parse(entry);

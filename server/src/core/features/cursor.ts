@@ -11,6 +11,7 @@ import { punctuationTokens } from '../check/checkTokenizer';
 import type { PolicyEntry } from '../document/documentTypes';
 import type { ParsedEntry } from '../engine/loadPolicy';
 import type { PolicyAnalysis } from './analysis';
+import { docOffsets } from '../document/scalarSource';
 
 /** What is under the cursor in a policy file. */
 export type CursorTarget =
@@ -41,7 +42,7 @@ const within = (span: Span, offset: number): boolean => span.start <= offset && 
  */
 export function punctuationOf(entry: PolicyEntry): CheckToken[] {
   const value = entry.value;
-  return value.kind === 'string' ? punctuationTokens(value.text, value.toDoc) : [];
+  return value.kind === 'string' ? punctuationTokens(value.text, docOffsets(value)) : [];
 }
 
 export function cursorTarget(analysis: PolicyAnalysis, offset: number): CursorTarget {

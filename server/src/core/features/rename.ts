@@ -30,6 +30,7 @@ import { isPyWhitespace } from '../python/pyText';
 import type { PolicyAnalysis } from './analysis';
 import { layerLabel, layersUsing } from './layers';
 import { ruleNameAt } from './references';
+import { docOffsets } from '../document/scalarSource';
 
 export interface RenameEdit {
   readonly span: Span;
@@ -308,9 +309,10 @@ function inlineName(value: StringRuleValue, name: string): string | null {
  * which takes in a trailing escape like `\x61`.
  */
 function sourceSpan(value: StringRuleValue, reference: Span): Span {
-  const start = value.toDoc(reference.start);
+  const toDoc = docOffsets(value);
+  const start = toDoc(reference.start);
   const verbatim = value.style === 'plain' || value.style === 'block';
-  const end = verbatim ? value.toDoc(reference.end - 1) + 1 : value.toDoc(reference.end);
+  const end = verbatim ? toDoc(reference.end - 1) + 1 : toDoc(reference.end);
   return { start, end };
 }
 

@@ -5,6 +5,7 @@ import { isPyWhitespace } from '../python/pyText';
 import { yamlDoubleQuoted } from '../document/scalarWriting';
 import type { TextEdit } from './entryEdits';
 import { ruleReferences } from './ruleGraph';
+import { docOffsets } from '../document/scalarSource';
 
 /**
  * Edits that change the name of one `rule:` reference inside a rule's value, written so that
@@ -120,7 +121,7 @@ function elementMatch(string: StringRuleValue): Span | null {
  */
 function decodedMatch(string: StringRuleValue, value: RuleValue, reference: LeafCheckNode): Span | null {
   if (value !== string) return null;
-  const inDocument = ruleReferences(parseCheckString(string.text, string.toDoc).display);
+  const inDocument = ruleReferences(parseCheckString(string.text, docOffsets(string)).display);
   const index = inDocument.findIndex((r) => r.matchStart === reference.matchStart);
   const decoded = ruleReferences(parseCheckString(string.text).display)[index];
   return index < 0 || !decoded ? null : matchSpanOf(decoded);
