@@ -35,6 +35,26 @@ describe('loading policy files as Rules.load does', () => {
     );
   });
 
+  it("holds the files' rules apart from the defaults, in the files' order", () => {
+    const { policy } = load('b: role:y\na: rule:c\n', [rule('c', 'role:z'), rule('a', '@')]);
+    const fileRules = policy.fileRules;
+    assert.deepEqual([...fileRules.keys()], ['b', 'a']);
+    assert.deepEqual(
+      [...fileRules].map(([name]) => name),
+      ['b', 'a'],
+    );
+    assert.equal(fileRules.size, 2);
+    assert.equal(fileRules.has('c'), false);
+    assert.equal(fileRules.get('c'), undefined);
+    assert.equal(canonicalRuleString(fileRules.get('b')!.rule), 'role:y');
+    const visited: string[] = [];
+    fileRules.forEach((_, name) => visited.push(name));
+    assert.deepEqual(visited, ['b', 'a']);
+    assert.deepEqual([...policy.rules.keys()], ['b', 'a', 'c']);
+    assert.equal(policy.rules.size, 3);
+    assert.equal(policy.rules.get('c')?.origin.kind, 'default');
+  });
+
   it('only the winning duplicate is parsed', () => {
     const { policy, file } = load('a: 5\na: role:x\n');
     assert.equal(policy.loadFailure, null);

@@ -154,14 +154,14 @@ export function buildEffectivePolicy(
   // Without a name defined twice, the rules are in their slots already (the caller's fresh list).
   let fileSlots = input.fileRules;
   if (!shape.distinctNames) {
-    const slots = new Array<FileRule>(shape.fileIndex.size);
+    const slots = new Array<FileRule>(shape.fileCount);
     fileSlots.forEach((fileRule, position) => {
       // A later file's rule of the same name replaces the earlier one, in the earlier one's place.
       slots[shape.slotOf[position]] = fileRule;
     });
     fileSlots = slots;
   }
-  const fileRules = new IndexedMap(shape.fileIndex, fileSlots);
+  const fileRules = new IndexedMap(shape.ruleIndex, fileSlots);
   const ruleSlots = new Array<EffectiveRule>(fileSlots.length + shape.defaults.length);
   for (let slot = 0; slot < fileSlots.length; slot++) ruleSlots[slot] = fileSlots[slot].effective;
   for (let index = 0; index < shape.defaults.length; index++)
@@ -180,11 +180,13 @@ export interface PolicyShape {
   readonly registeredList: readonly RegisteredRule[];
   /** The file rules' names in input order, to compare with the next version's. */
   readonly fileNames: readonly string[];
-  /** Input position → slot in `fileIndex` order. */
+  /** Input position → slot in `ruleIndex` order. */
   readonly slotOf: Int32Array;
   /** No name is defined twice: every rule's slot is its position. */
   readonly distinctNames: boolean;
-  readonly fileIndex: ReadonlyMap<string, number>;
+  /** How many distinct names the files define: they take the first slots of `ruleIndex`. */
+  readonly fileCount: number;
+  /** Every name's slot: the files' names first, then the defaults'. One map for both (10,000 names: no copy). */
   readonly ruleIndex: ReadonlyMap<string, number>;
   /** The registered rules enforced by default, in `ruleIndex` order after the file rules. */
   readonly defaults: readonly RegisteredRule[];
@@ -206,15 +208,15 @@ function policyShape(
     reusedShapes.add(previous);
     return previous;
   }
-  const fileIndex = new Map<string, number>();
+  const ruleIndex = new Map<string, number>();
   const slotOf = new Int32Array(fileRules.length);
   const fileNames = fileRules.map((rule, position) => {
-    let slot = fileIndex.get(rule.name);
-    if (slot === undefined) fileIndex.set(rule.name, (slot = fileIndex.size));
+    let slot = ruleIndex.get(rule.name);
+    if (slot === undefined) ruleIndex.set(rule.name, (slot = ruleIndex.size));
     slotOf[position] = slot;
     return rule.name;
   });
-  const ruleIndex = new Map(fileIndex);
+  const fileCount = ruleIndex.size;
   const defaults: RegisteredRule[] = [];
   for (const rule of registered.values()) {
     if (ruleIndex.has(rule.name)) continue;
@@ -225,8 +227,8 @@ function policyShape(
     registeredList: input.registered,
     fileNames,
     slotOf,
-    distinctNames: fileIndex.size === fileRules.length,
-    fileIndex,
+    distinctNames: fileCount === fileRules.length,
+    fileCount,
     ruleIndex,
     defaults,
   };
@@ -263,7 +265,11 @@ function registeredByName(list: readonly RegisteredRule[]): {
   return found;
 }
 
-/** A read-only map over values in slots, its keys' order (and their index) shareable between versions. */
+/**
+ * A read-only map over values in slots, its keys' order (and their index) shareable between
+ * versions. It holds the first `slots.length` keys of the index (the files' rules are the first
+ * slots of an index that goes on with the defaults).
+ */
 class IndexedMap<V> implements ReadonlyMap<string, V> {
   constructor(
     private readonly index: ReadonlyMap<string, number>,
@@ -276,15 +282,22 @@ class IndexedMap<V> implements ReadonlyMap<string, V> {
 
   get(key: string): V | undefined {
     const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.slots[slot];
+    return slot === undefined || slot >= this.slots.length ? undefined : this.slots[slot];
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    const slot = this.index.get(key);
+    return slot !== undefined && slot < this.slots.length;
   }
 
   keys(): MapIterator<string> {
-    return this.index.keys();
+    // The whole index natively; a prefix of it (the files' rules) key by key.
+    if (this.slots.length === this.index.size) return this.index.keys();
+    return this.prefixKeys();
+  }
+
+  private *prefixKeys(): MapIterator<string> {
+    for (const [key] of this.entries()) yield key;
   }
 
   values(): MapIterator<V> {
@@ -292,7 +305,12 @@ class IndexedMap<V> implements ReadonlyMap<string, V> {
   }
 
   *entries(): MapIterator<[string, V]> {
-    for (const [key, slot] of this.index) yield [key, this.slots[slot]];
+    const count = this.slots.length;
+    // The index's first keys are in slot order.
+    for (const [key, slot] of this.index) {
+      if (slot >= count) return;
+      yield [key, this.slots[slot]];
+    }
   }
 
   [Symbol.iterator](): MapIterator<[string, V]> {
@@ -300,7 +318,7 @@ class IndexedMap<V> implements ReadonlyMap<string, V> {
   }
 
   forEach(visit: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
-    for (const [key, slot] of this.index) visit.call(thisArg, this.slots[slot], key, this);
+    for (const [key, value] of this.entries()) visit.call(thisArg, value, key, this);
   }
 }
 
