@@ -36,13 +36,17 @@ export function parseCheckToken(
   };
 }
 
+/** The class of a kind; a known kind comes back as the one string of its name, not as `kind` (a copy per check). */
 export function classifyKind(kind: string): CheckKindClass {
   switch (kind) {
     case 'rule':
+      return 'rule';
     case 'role':
+      return 'role';
     case 'http':
+      return 'http';
     case 'https':
-      return kind;
+      return 'https';
     default:
       return 'generic';
   }

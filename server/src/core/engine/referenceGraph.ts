@@ -230,7 +230,8 @@ export function collectReferences(root: CheckNode | null): readonly LeafCheckNod
       for (let index = node.operands.length - 1; index >= 0; index--) pending.push(node.operands[index]);
     }
   }
-  return found;
+  // Kept with the parse: the shared empty list, or a copy of its own size (pushing gave it room for 17).
+  return found.length === 0 ? NO_REFERENCES : found.slice();
 }
 
 const cyclesOf = new WeakMap<ReferenceGraph, string[][]>();
