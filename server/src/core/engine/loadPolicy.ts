@@ -42,10 +42,10 @@ export interface ParsedEntry {
    * entry with the same value text and kept across edits. For passes over the whole file
    * that look at the rule's shape and need a place only for what they report.
    */
-  readonly structure: ParsedRule;
-  /** Where `structure`'s offsets start in the document: the value's start. */
+  readonly relative: ParsedRule;
+  /** Where `relative`'s offsets start in the document: the value's start. */
   readonly base: number;
-  /** The `rule:` checks of `structure.display` (relative spans too). */
+  /** The `rule:` checks of `relative.display` (relative spans too). */
   readonly references: readonly LeafCheckNode[];
   /** False for an entry a later duplicate of the same key replaces. */
   readonly wins: boolean;
@@ -53,22 +53,34 @@ export interface ParsedEntry {
   asRule(): FileRule & EffectiveRule;
 }
 
-/** The entry's document-offset parse is made from the shared one the first time it is asked for. */
-class LoadedEntry implements ParsedEntry {
+/**
+ * A loaded entry, and for a winning entry with a name also the rule it defines in the files and
+ * in the effective policy: one object per rule, not two, for every rule of a first reading. Its
+ * document-offset parse is made from the shared one the first time it is asked for.
+ */
+class LoadedEntry implements ParsedEntry, FileRule, EffectiveRule {
   private absolute: ParsedRule | null = null;
-  private asFileRule: EntryRule | null = null;
-  /** The entry's name, kept here: passes over every entry then touch one object per entry. */
-  readonly name: string | null;
+  private fileOrigin: RuleOrigin | null = null;
+  /**
+   * The entry's name ('' for a key that is not a string, see `named`), kept here: passes over
+   * every entry then touch one object per entry.
+   */
+  readonly name: string;
+  readonly named: boolean;
+  /** `relative`'s enforced rule, kept here for the passes over every rule after each keystroke. */
+  readonly structure: EnforcedRule;
 
   constructor(
     readonly entry: PolicyEntry,
-    readonly structure: ParsedRule,
+    readonly relative: ParsedRule,
     readonly references: readonly LeafCheckNode[],
     readonly wins: boolean,
-    /** Why loading fails because of this value, spans relative like `structure`'s. */
+    /** Why loading fails because of this value, spans relative like `relative`'s. */
     readonly error: LoadFailure | null,
   ) {
-    this.name = entry.name;
+    this.name = entry.name ?? '';
+    this.named = entry.name !== null;
+    this.structure = relative.enforced;
   }
 
   get base(): number {
@@ -76,37 +88,15 @@ class LoadedEntry implements ParsedEntry {
   }
 
   get parsed(): ParsedRule {
-    return (this.absolute ??= shiftParsedRule(this.structure, this.base));
+    return (this.absolute ??= shiftParsedRule(this.relative, this.base));
   }
 
   asRule(): FileRule & EffectiveRule {
-    return (this.asFileRule ??= new EntryRule(this));
-  }
-
-  /** What a feature sees: the document-offset parse, as a plain entry. */
-  toJSON(): { entry: PolicyEntry; parsed: ParsedRule; wins: boolean } {
-    return { entry: this.entry, parsed: this.parsed, wins: this.wins };
-  }
-}
-
-/**
- * A file's rule, also as the effective policy holds it (one object per rule, not two, after
- * every keystroke). Its document-offset tree is made only when something asks for it.
- */
-class EntryRule implements FileRule, EffectiveRule {
-  private fileOrigin: RuleOrigin | null = null;
-  // Kept on the rule itself: passes over 10,000 rules after every keystroke read these, and
-  // reaching them through the entry costs a memory load per step.
-  readonly name: string;
-  readonly structure: EnforcedRule;
-
-  constructor(private readonly parsedEntry: LoadedEntry) {
-    this.name = parsedEntry.name ?? '';
-    this.structure = parsedEntry.structure.enforced;
+    return this;
   }
 
   get rule(): EnforcedRule {
-    return this.parsedEntry.parsed.enforced;
+    return this.parsed.enforced;
   }
 
   get effective(): EffectiveRule {
@@ -115,6 +105,11 @@ class EntryRule implements FileRule, EffectiveRule {
 
   get origin(): RuleOrigin {
     return (this.fileOrigin ??= { kind: 'file', fileRule: this });
+  }
+
+  /** What a feature sees: the document-offset parse, as a plain entry. */
+  toJSON(): { entry: PolicyEntry; parsed: ParsedRule; wins: boolean } {
+    return { entry: this.entry, parsed: this.parsed, wins: this.wins };
   }
 }
 
@@ -187,7 +182,7 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
       fromSameIndex = true;
       fromEnd = shift === 0;
     } else if (moved !== undefined && moved.wins === wins && sameText(moved.entry, entry)) {
-      loaded = new LoadedEntry(entry, moved.structure, moved.references, wins, moved.error);
+      loaded = new LoadedEntry(entry, moved.relative, moved.references, wins, moved.error);
       fromEnd = true;
       fromSameIndex = shift === 0;
     } else {
@@ -197,7 +192,8 @@ export function loadPolicyFile(document: PolicyDocument, cache?: ParsedRuleCache
       loaded = new LoadedEntry(entry, structure, references, wins, error);
     }
     if (sameNames && loaded !== old)
-      sameNames = old !== undefined && old.name === loaded.name && old.wins === wins;
+      sameNames =
+        old !== undefined && old.name === loaded.name && old.named === loaded.named && old.wins === wins;
     if (fromSameIndex && prefix === index) prefix++;
     if (!fromEnd) tailFrom = index + 1;
     // Only the winning value of a duplicated key is ever parsed by the library.
@@ -401,12 +397,12 @@ export function loadEffectivePolicy(
     const entries = file.entries as readonly LoadedEntry[];
     for (let index = 0; index < entries.length; index++) {
       const parsedEntry = entries[index];
+      if (!parsedEntry.wins || !parsedEntry.named) continue;
       const name = parsedEntry.name;
-      if (!parsedEntry.wins || name === null) continue;
       fileRules[ruleCount++] = parsedEntry.asRule();
       // The name first: most rules are not registered, and their parse is then not touched.
       if (compares && loadFailure === null && registeredNames.has(name)) {
-        const enforced = parsedEntry.structure.enforced;
+        const enforced = parsedEntry.structure;
         if (enforced.type === 'tree')
           loadFailure = strDepthFailure(enforced.tree, parsedEntry.entry.value.span);
       }

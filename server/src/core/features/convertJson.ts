@@ -16,7 +16,7 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
   const known: string[] = [];
   const others: string[] = [];
   const text = analysis.file.document.text;
-  for (const { entry, structure, wins } of analysis.file.entries) {
+  for (const { entry, relative, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const line = `${yamlKey(entry.name)}: ${yamlValue(entry.value, text)}`;
     const registered = analysis.registered.get(entry.name);
@@ -30,7 +30,7 @@ export function convertJsonToYaml(analysis: PolicyAnalysis): string {
     if (registered.scope_types.length > 0)
       comments.push(`# Intended scope(s): ${registered.scope_types.join(', ')}`);
     const redundant =
-      analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered);
+      analysis.memo.canonical(relative.enforced) === analysis.memo.defaultCanonical(registered);
     // oslopolicy-convert-json-to-yaml comments out every rule equal to its default. When the
     // default has a deprecated predecessor, that changes what is enforced: without the override
     // oslo.policy ORs the old default in (unless enforce_new_defaults), or applies the file's

@@ -28,7 +28,7 @@ export function fileDiagnostics(
     });
   }
   const withProblems = passes.problems.run(file, [], (parsedEntry) =>
-    parsedEntry.structure.problems.length > 0 ? parsedEntry.structure : null,
+    parsedEntry.relative.problems.length > 0 ? parsedEntry.relative : null,
   );
   // Values start at distinct places, except entries sharing a node through an alias: once each.
   const reported = new Set<number>();

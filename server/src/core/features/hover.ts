@@ -131,7 +131,7 @@ export function policyHover(analysis: PolicyAnalysis, name: string): string {
     );
   else if (entry && registered) {
     const same =
-      analysis.memo.canonical(entry.structure.enforced) === analysis.memo.defaultCanonical(registered);
+      analysis.memo.canonical(entry.relative.enforced) === analysis.memo.defaultCanonical(registered);
     parts.push(
       same ? 'This file repeats the default (a redundant override).' : 'This file overrides the default.',
     );

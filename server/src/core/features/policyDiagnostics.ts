@@ -125,7 +125,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     for (const layer of layers.before)
       for (const { entry } of layer.file.entries) if (entry.name !== null) shadowing.add(entry.name);
   }
-  for (const { entry, structure, wins } of analysis.file.entries) {
+  for (const { entry, relative, wins } of analysis.file.entries) {
     if (!wins || entry.name === null) continue;
     const name = entry.name;
     if (replaced?.has(name)) continue;
@@ -191,7 +191,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     if (
       !shadowing.has(name) &&
       !overridesDeprecatedName(analysis, name, registered) &&
-      analysis.memo.canonical(structure.enforced) === analysis.memo.defaultCanonical(registered)
+      analysis.memo.canonical(relative.enforced) === analysis.memo.defaultCanonical(registered)
     ) {
       const enforceNew = analysis.options.enforceNewDefaults;
       const message = memo.message(
@@ -215,7 +215,7 @@ function catalogDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
       });
     }
     const opensWrite = registered.operations.some((op) => WRITE_METHODS.has(op.method.toUpperCase()));
-    const tree = structure.enforced.type === 'tree' ? structure.enforced.tree : null;
+    const tree = relative.enforced.type === 'tree' ? relative.enforced.tree : null;
     if (opensWrite && tree?.type === 'always') {
       const message = memo.message(context, 'allows-anyone-write', name, () => {
         const methods = registered.operations.filter((op) => WRITE_METHODS.has(op.method.toUpperCase()));
@@ -240,7 +240,7 @@ function checkDiagnostics(analysis: PolicyAnalysis): PolicyDiagnostic[] {
     analysis.file,
     [analysis.vocabulary, context],
     (parsedEntry) => {
-      const root = parsedEntry.structure.display;
+      const root = parsedEntry.relative.display;
       if (!root) return null;
       const relative = analysis.memo.checkDiagnostics(
         root,
