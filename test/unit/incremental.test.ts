@@ -136,7 +136,7 @@ describe('incremental analysis across edits', () => {
       const random = new Random(name.length * 7919);
       const caches = new DocumentCaches();
       let text = original;
-      for (let version = 1; version <= 60; version++) {
+      for (let version = 1; version <= 200; version++) {
         const incremental = analyse(uri, text, version, caches);
         const fresh = analyse(uri, text, version);
         assert.equal(observable(incremental), observable(fresh), `version ${version} of ${name}`);
@@ -145,6 +145,21 @@ describe('incremental analysis across edits', () => {
       }
     });
   }
+});
+
+describe('incremental analysis: what an edit changes away from the edit', () => {
+  it('finds a tab that a quote removed further up turns into a YAML error', () => {
+    // The tab is inside a quoted string (allowed), then in a plain one (PyYAML refuses it):
+    // the edit is the quote, not the tab.
+    const uri = 'file:///etc/glance/policy.yaml';
+    const before = 'a: "x\ty"\nb: "role:x"\n';
+    const after = 'a: x\ty"\nb: "role:x"\n';
+    const caches = new DocumentCaches();
+    analyse(uri, before, 1, caches);
+    const edited = analyse(uri, after, 2, caches);
+    assert.equal(edited.file.document.load.kind, 'raises');
+    assert.equal(observable(edited), observable(analyse(uri, after, 2)));
+  });
 });
 
 describe('incremental analysis: references that an edit changes', () => {

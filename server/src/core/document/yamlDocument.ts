@@ -46,7 +46,9 @@ export function readYaml(text: string, cache: YamlPieceCache = new YamlPieceCach
   const changed = cache.scannerClean ? cache.changedRegion(text) : null;
   const scannerFailure =
     changed && !SCANNER_SUSPECT.test(text.slice(changed[0], changed[1])) ? null : pyyamlOnlyFailure(text);
-  cache.scannerClean = scannerFailure === null;
+  // Not with a tab anywhere: whether a tab is an error depends on what is around it (a quote
+  // removed further up makes a quoted tab a plain one), so an edit away from it can make one.
+  cache.scannerClean = scannerFailure === null && text.indexOf('\t') < 0;
   const chunked = chunkYaml(text);
   let pieces: PiecesReading | null = null;
   if (!chunked.wholeDocument) pieces = readPieces(text, chunked.chunks, chunked.comments, cache);
