@@ -1,7 +1,7 @@
 import { isMap, parseAllDocuments, type Document } from 'yaml';
 import type { LoadBehaviour, PolicyEntry } from './documentTypes';
 import { GenerationMap } from './generations';
-import { shiftEntry, shiftLoad } from './shiftEntry';
+import { entryIdentity, shiftEntry, shiftLoad } from './shiftEntry';
 import { outsidePieces, pieceNeedsWholeDocument, type Chunk, type Chunks } from './yamlChunks';
 import { mayNestDeeply } from './yamlDepth';
 import { readFastEntry } from './yamlFastEntry';
@@ -47,7 +47,7 @@ export class YamlPieceCache {
   private prefix = 0;
   private suffixFrom = 0;
   private delta = 0;
-  /** Whether the previous text had no character PyYAML's scanner refuses (see `readYaml`). */
+  /** Whether the previous text had no character PyYAML's scanner refuses, and no tab (see `readYaml`). */
   scannerClean = false;
   /** The previous text had nothing `streamQuirk` looks at (no directive, no line starting `:`/`?`). */
   quirkFree = false;
@@ -114,39 +114,77 @@ export class YamlPieceCache {
     const previous = this.previous;
     const previousCount = previous.readings.length;
     let reading: PieceReading | null = null;
+    // A reading-less piece's entry as first read (see `PlacedPieces.readings`).
+    let lineEntry: PolicyEntry | null = null;
     let delta = 0;
     if (previousCount > 0 && end <= this.prefix && index < previousCount) {
       const same = previous.readings[index];
       delta = previous.deltas[index];
-      if (same.start + delta === start && same.end + delta === end) {
+      if (previous.starts[index] + delta === start && previous.ends[index] + delta === end) {
         // Same place: the entries placed last time, as they were.
         const first = previous.first[index];
-        const count = same.entry !== null ? 1 : (same.entries?.length ?? 0);
+        const count = same === null || same.entry !== null ? 1 : (same.entries?.length ?? 0);
         for (let at = first; at < first + count; at++) entries.push(previous.entries[at]);
-        placed.readings[index] = same;
-        placed.deltas[index] = delta;
-        this.lastDelta = delta;
-        return same;
+        this.place(index, same, previous.starts[index], previous.ends[index], delta);
+        return same ?? ONE_LINE;
       }
     } else if (previousCount > 0 && start >= this.suffixFrom) {
       const at = previousCount - (chunks.count - index);
       if (at >= 0) {
-        const moved = previous.readings[at];
         delta = previous.deltas[at] + this.delta;
-        if (moved.start + delta === start && moved.end + delta === end) reading = moved;
+        if (previous.starts[at] + delta === start && previous.ends[at] + delta === end) {
+          reading = previous.readings[at];
+          if (reading === null) lineEntry = entryIdentity(previous.entries[previous.first[at]]);
+          this.place(index, reading, previous.starts[at], previous.ends[at], delta);
+        }
       }
     }
-    if (!reading) {
-      reading = this.byText(text, chunks, index);
-      delta = start - reading.start;
+    if (!reading && !lineEntry) {
+      if (this.previousText === null) lineEntry = this.firstReadingLine(text, chunks, index);
+      if (lineEntry) {
+        delta = 0;
+        this.place(index, null, start, end, 0);
+      } else {
+        reading = this.byText(text, chunks, index);
+        delta = start - reading.start;
+        this.place(index, reading, reading.start, reading.end, delta);
+      }
     }
-    placed.readings[index] = reading;
-    placed.deltas[index] = delta;
+    if (lineEntry) {
+      entries.push(delta === 0 ? lineEntry : shiftEntry(lineEntry, delta));
+      return ONE_LINE;
+    }
+    reading = reading!;
     if (reading.entry !== null) entries.push(delta === 0 ? reading.entry : shiftEntry(reading.entry, delta));
     else if (reading.entries === null) return null;
     else for (const entry of reading.entries) entries.push(delta === 0 ? entry : shiftEntry(entry, delta));
-    this.lastDelta = delta;
     return reading;
+  }
+
+  /** Records where piece `index` came from: its reading (null: none), where that was read, how far it moved. */
+  private place(
+    index: number,
+    reading: PieceReading | null,
+    start: number,
+    end: number,
+    delta: number,
+  ): void {
+    const placed = this.placed;
+    placed.readings[index] = reading;
+    placed.starts[index] = start;
+    placed.ends[index] = end;
+    placed.deltas[index] = delta;
+    this.lastDelta = delta;
+  }
+
+  /**
+   * On a first reading, the entry of a one-line piece that loads, read without the library and
+   * kept without a reading object (10,000 of them in a big file); null for any other piece.
+   */
+  private firstReadingLine(text: string, chunks: Chunks, index: number): PolicyEntry | null {
+    if (!chunks.singleLine(index)) return null;
+    const fast = readFastEntry(text, chunks.start(index), chunks.end(index));
+    return fast !== null && fast.failure === null ? fast.entry : null;
   }
 
   private byText(text: string, chunks: Chunks, index: number): PieceReading {
@@ -173,11 +211,18 @@ export class YamlPieceCache {
 }
 
 /**
- * The pieces of one reading: each as first read, how far it moved, and its first entry in
- * `entries`; filled in order, sized for the reading's pieces.
+ * The pieces of one reading: each as first read (and where), how far it moved, and its first
+ * entry in `entries`; filled in order, sized for the reading's pieces.
  */
 interface PlacedPieces {
-  readonly readings: PieceReading[];
+  /**
+   * Each piece's reading, or null for a one-line piece that loads, read on a document's first
+   * reading: its one entry is `entries[first[index]]` (moved, maybe: see `entryIdentity`).
+   */
+  readonly readings: (PieceReading | null)[];
+  /** Where each piece's reading was read (before `deltas` moved it). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   readonly deltas: Int32Array;
   readonly first: Int32Array;
   readonly entries: readonly PolicyEntry[];
@@ -185,7 +230,9 @@ interface PlacedPieces {
 
 function newPlaced(count: number): PlacedPieces {
   return {
-    readings: new Array<PieceReading>(count),
+    readings: new Array<PieceReading | null>(count),
+    starts: new Int32Array(count),
+    ends: new Int32Array(count),
     deltas: new Int32Array(count),
     first: new Int32Array(count),
     entries: [],
@@ -195,6 +242,9 @@ function newPlaced(count: number): PlacedPieces {
 const EMPTY_PLACED: PlacedPieces = newPlaced(0);
 
 const LOADS: LoadBehaviour = { kind: 'loads' };
+
+/** What `read` returns for a piece kept without a reading (see `PlacedPieces.readings`). */
+const ONE_LINE: PieceReading = { start: 0, end: 0, entries: null, entry: null, load: LOADS, complex: false };
 
 /** Characters compared at once when finding what an edit changed. */
 const BLOCK = 4096;
