@@ -55,6 +55,14 @@ describe('loading policy files as Rules.load does', () => {
     assert.equal(policy.rules.get('c')?.origin.kind, 'default');
   });
 
+  it('keeps a key written twice where it was first written, with its last value, as a dict does', () => {
+    // PyYAML: {'b': 'role:y', 'a': 'rule:c'}, and oslo.policy's Rules keep that order.
+    const { policy } = load('b: role:x\na: rule:c\nb: role:y\n');
+    assert.deepEqual([...policy.rules.keys()], ['b', 'a']);
+    assert.deepEqual([...policy.fileRules.keys()], ['b', 'a']);
+    assert.equal(canonicalRuleString(policy.get('b')!), 'role:y');
+  });
+
   it('only the winning duplicate is parsed', () => {
     const { policy, file } = load('a: 5\na: role:x\n');
     assert.equal(policy.loadFailure, null);

@@ -394,7 +394,7 @@ export function loadEffectivePolicy(
     loadFailure ??= file.failure;
     // Index loops over the loaded entries' own fields: this runs over every rule after every
     // keystroke, and reaching each entry's reading too cost a cache miss per rule.
-    const entries = file.entries as readonly LoadedEntry[];
+    const entries = inDictOrder(file.entries as readonly LoadedEntry[]);
     for (let index = 0; index < entries.length; index++) {
       const parsedEntry = entries[index];
       if (!parsedEntry.wins || !parsedEntry.named) continue;
@@ -428,6 +428,28 @@ export function loadEffectivePolicy(
   const failing = policy.withLoadFailure(checkRulesFailure);
   builtFrom.set(failing, generations);
   return failing;
+}
+
+/**
+ * The entries in the order of the dict PyYAML or json makes of them: a key written twice keeps
+ * the place where it was first written and takes its last value (`check_rules` walks the rules in
+ * this order). The same list when no name is written twice.
+ */
+function inDictOrder(entries: readonly LoadedEntry[]): readonly LoadedEntry[] {
+  let duplicated = false;
+  for (let index = 0; index < entries.length && !duplicated; index++)
+    duplicated = entries[index].named && !entries[index].wins;
+  if (!duplicated) return entries;
+  const winners = new Map<string, LoadedEntry>();
+  for (const entry of entries) if (entry.named && entry.wins) winners.set(entry.name, entry);
+  const ordered: LoadedEntry[] = [];
+  for (const entry of entries) {
+    const winner = entry.named ? winners.get(entry.name) : undefined;
+    if (winner === undefined) continue;
+    ordered.push(winner);
+    winners.delete(entry.name);
+  }
+  return ordered;
 }
 
 /** The versions (`LoadedFile.generation`) of the files a policy was loaded from. */
