@@ -285,6 +285,38 @@ describe('literal_eval of keywords that need an operand, against CPython', () =>
   });
 });
 
+describe('literal_eval of unpacking and await, against CPython', () => {
+  it('parses what Python parses (then refuses it as a literal) and raises where Python raises', () => {
+    // Found by the generated cases: `{*"b"}` and `+await'a'` parse in Python and are refused
+    // by literal_eval (ValueError), where the emulation raised SyntaxError.
+    const sources = [
+      '{*"b"}',
+      '[1,*a,2]',
+      '(*a,)',
+      '(*a)',
+      '[*]',
+      '[**a]',
+      'f(*a,**b)',
+      '{**a}',
+      '[*-1]',
+      '[*not',
+      "+await'a'",
+      '~await...',
+      'await(1)**2',
+      'await-1',
+      'awaitawait',
+    ];
+    const cases: Case[] = sources.map((source) => ({ kind: 'literal', source }));
+    const run = spawnSync(PYTHON, ['-c', PYTHON_SIDE], { input: JSON.stringify(cases), encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const theirs = (JSON.parse(run.stdout) as unknown[][]).map((result) => result.slice(0, 2));
+    assert.deepEqual(
+      cases.map((test) => ours(test)),
+      theirs,
+    );
+  });
+});
+
 describe('the Python emulation against CPython (generated cases)', function () {
   this.timeout(300_000);
 

@@ -321,6 +321,9 @@ type Node =
   | { readonly type: 'binary'; readonly op: string; readonly left: Node; readonly right: Node }
   | { readonly type: 'other' };
 
+/** The level of `|` in `BINARY_LEVELS`: what may follow a `*` in a display. */
+const BITWISE_OR_LEVEL = 3;
+
 const BINARY_LEVELS: readonly (readonly string[])[] = [
   ['or'],
   ['and'],
@@ -367,7 +370,7 @@ class Parser {
 
   private expression(): Node {
     const token = this.peek();
-    if (token?.type === 'name' && ['lambda', 'not', 'await', 'yield'].includes(token.text)) {
+    if (token?.type === 'name' && ['lambda', 'not', 'yield'].includes(token.text)) {
       // Each needs something after it: as the last token it is invalid syntax (`not:x`).
       if (this.position === this.tokens.length - 1) throw new Syntax('invalid syntax');
       throw new Unsure(`the keyword ${token.text}`);
@@ -398,6 +401,18 @@ class Parser {
   }
 
   private power(): Node {
+    const token = this.peek();
+    if (token?.type === 'name' && token.text === 'await') {
+      // `await x` parses anywhere a primary may (only compiling it outside a coroutine fails),
+      // and literal_eval refuses it.
+      this.position++;
+      this.postfix();
+      if (this.isOp('**')) {
+        this.position++;
+        this.unary();
+      }
+      return { type: 'other' };
+    }
     const base = this.postfix();
     if (this.isOp('**')) {
       this.position++;
@@ -419,7 +434,7 @@ class Parser {
       } else if (this.isOp('(')) {
         this.position++;
         const callee = node;
-        const args = this.until(')');
+        const args = this.until(')', 'call');
         node =
           callee.type === 'name' && callee.name === 'set' && args.length === 0
             ? { type: 'set', items: [] }
@@ -427,19 +442,26 @@ class Parser {
       } else if (this.isOp('[')) {
         this.position++;
         if (this.isOp(']')) throw new Syntax('invalid syntax');
-        this.until(']');
+        this.until(']', 'subscript');
         node = { type: 'other' };
       } else return node;
     }
   }
 
-  /** Comma-separated expressions up to a closing bracket (consumed). */
-  private until(close: string): Node[] {
+  /**
+   * Comma-separated expressions up to a closing bracket (consumed). A display or a call may
+   * unpack with `*x` (a call with `**x` too): valid syntax that literal_eval refuses; in a
+   * subscript only from Python 3.11 on.
+   */
+  private until(close: string, context: 'display' | 'call' | 'subscript' = 'display'): Node[] {
     const items: Node[] = [];
     while (!this.isOp(close)) {
       if (this.done())
         throw new Syntax(`'${close === ')' ? '(' : close === ']' ? '[' : '{'}' was never closed`);
-      items.push(this.expression());
+      if (this.isOp('*') || (context === 'call' && this.isOp('**'))) {
+        if (context === 'subscript') throw new Unsure('a starred subscript (Python 3.11 and later only)');
+        items.push(this.unpacking());
+      } else items.push(this.expression());
       if (this.isOp(',')) this.position++;
       else if (!this.isOp(close)) {
         if (this.done())
@@ -449,6 +471,16 @@ class Parser {
     }
     this.position++;
     return items;
+  }
+
+  /** `*x` (or `**x`): the star, then what Python's grammar calls a `bitwise_or`. */
+  private unpacking(): Node {
+    this.position++;
+    if (this.done()) throw new Syntax('invalid syntax');
+    const next = this.peek()!;
+    if (next.type === 'op' && [',', ')', ']', '}'].includes(next.text)) throw new Syntax('invalid syntax');
+    this.binary(BITWISE_OR_LEVEL);
+    return { type: 'other' };
   }
 
   private atom(): Node {
@@ -473,8 +505,10 @@ class Parser {
             this.position++;
             return { type: 'tuple', items: [] };
           }
-          const first = this.expression();
+          const starred = this.isOp('*');
+          const first = starred ? this.unpacking() : this.expression();
           if (this.isOp(')')) {
+            if (starred) throw new Syntax('cannot use starred expression here');
             this.position++;
             return first;
           }
@@ -490,6 +524,13 @@ class Parser {
           if (this.isOp('}')) {
             this.position++;
             return { type: 'dict', keys: [], values: [] };
+          }
+          if (this.isOp('**')) {
+            // `{**x}` unpacks into a dict: valid, refused by literal_eval. Other items: not modelled.
+            const unpacked = this.unpacking();
+            if (!this.isOp('}')) throw new Unsure('a dict display');
+            this.position++;
+            return { type: 'dict', keys: [unpacked], values: [unpacked] };
           }
           return { type: 'set', items: this.until('}') };
         }
